@@ -47,3 +47,209 @@ RAIN_SNOW_T_ALL_RAIN = 2.0
 ESAT_E0 = 610.78
 ESAT_WATER = (17.2693882, 237.3)
 ESAT_ICE = (21.8745584, 265.5)
+
+# =================================================================== photosynthesis (spec §1)
+#: Canopy nitrogen extinction coefficient K_n (0.30; spec §1.7, ``SurfaceAlbedoMod.F90`` l.1466).
+KN_CANOPY = 0.30
+#: Leaf angle distribution clamp for χ_L (−0.4 … 0.6, |χ| ≥ 0.01; spec §1.8).
+XL_MIN, XL_MAX, XL_ABS_MIN = -0.4, 0.6, 0.01
+#: Ross–Goudriaan G(μ) coefficients: φ1 = 0.5 − 0.633χ − 0.33χ², φ2 = 0.877(1 − 2φ1) (spec §1.8).
+ROSS_PHI1 = (0.5, -0.633, -0.33)
+ROSS_PHI2 = 0.877
+#: Temperature-response activation energies ΔH_a [J mol-1] (spec §1.2, ``PhotosynthesisMod.F90``).
+HA_VCMAX, HA_JMAX, HA_TPU, HA_RD = 72000.0, 50000.0, 72000.0, 46390.0
+HA_KC, HA_KO, HA_GAMMA = 79430.0, 36380.0, 37830.0
+#: High-temperature deactivation energies ΔH_d [J mol-1] and the Rd entropy term ΔS [J mol-1 K-1] (spec §1.2).
+HD_VCMAX, HD_JMAX, HD_TPU, HD_RD = 200000.0, 200000.0, 200000.0, 150650.0
+SE_RD = 490.0
+#: Reference temperature of the 25 °C parameters [K].
+T_REF25 = 298.15
+#: Kattge & Knorr (2007) acclimation: ΔS_v = 668.39 − 1.07 T10c, ΔS_j = 659.70 − 0.75 T10c; T10c clamped 11–35 °C (spec §1.2).
+ACCLIM_SV = (668.39, -1.07)
+ACCLIM_SJ = (659.70, -0.75)
+ACCLIM_T10_MIN, ACCLIM_T10_MAX = 11.0, 35.0
+#: Michaelis constants at 25 °C as fractions of surface pressure: K_c25 = 404.9e-6 P, K_o25 = 278.4e-3 P (spec §1.2).
+KC25_COEF, KO25_COEF = 404.9e-6, 278.4e-3
+#: CO2 compensation point at 25 °C: Γ*25 = 42.75e-6 P at 20.9 % O2 (spec §1.2: 0.5 o_i / s_co).
+GAMMA25_COEF = 42.75e-6
+#: J_max25 / V_cmax25 = 2.59 − 0.035 clamp(T10c, 11, 35) (spec §1.6).
+JMAX_RATIO = (2.59, -0.035)
+#: T_p25 = 0.167 V_cmax25 (spec §1.4, §1.6).
+TPU_RATIO = 0.167
+#: A_p = 3 T_p (C3 triose-phosphate limitation; spec §1.4).
+TPU_FACTOR = 3.0
+#: Photosynthetic photon conversion 4.6 µmol J-1, fraction of absorbed light not used by PSII f_nps = 0.15,
+#: curvature θ_PSII = 0.7 (spec §1.4).
+PAR_UMOL_PER_J = 4.6
+F_NPS = 0.15
+THETA_PSII = 0.7
+#: Co-limitation curvatures θ_cj (C3 0.98, C4 0.80) and θ_ip = 0.95 (spec §1.4; CLM5.0 code).
+THETA_CJ_C3, THETA_CJ_C4, THETA_IP = 0.98, 0.80, 0.95
+#: C4 quantum efficiency α = 0.05 mol mol-1 and k_p25 = 20000 V_cmax25 (spec §1.3, §1.4, §1.6).
+C4_QUANTUM_EFF = 0.05
+C4_KP_RATIO = 20000.0
+#: C4 temperature functions (spec §1.3): V_cmax Q10 = 2 with low/high cut-offs.
+C4_Q10 = 2.0
+C4_VCMAX_LOW = (0.2, 288.15)
+C4_VCMAX_HIGH = (0.3, 313.15)
+C4_RD_HIGH = (1.3, 328.15)
+#: Atkin et al. (2016) leaf respiration: R_d25,top = i_atkin + 0.2061 N_a − 0.0402 (T10 − Tf) (spec §1.5).
+ATKIN_N_SLOPE = 0.2061
+ATKIN_T_SLOPE = -0.0402
+#: Leaf N per unit area cap, 10 g N m-2 leaf (spec corrections #7).
+LEAF_N_AREA_MAX = 10.0
+#: Light inhibition of leaf respiration: × 0.67 when PAR > 0 (spec §1.5, ``light_inhibit=T``).
+RD_LIGHT_INHIBITION = 0.67
+#: Sparse-canopy leaf respiration factor min(0.2 exp(3.218 elai), 1) (spec corrections #1).
+RD_ELAI_FACTOR = (0.2, 3.218)
+#: Daylength factor limits: f_dayl = clamp((dayl/dayl_max)², 0.01, 1) (spec §1.6).
+DAYL_FACTOR_MIN = 0.01
+#: Medlyn D floor 50 Pa (spec §1.9).
+MEDLYN_VPD_MIN = 50.0
+#: Ratio of diffusivities: CO2 through the boundary layer 1.4, through stomata 1.6 (spec §1.9).
+GB_CO2_RATIO = 1.4
+GS_CO2_RATIO = 1.6
+#: Leaf boundary layer: r_b = 1/(c_f u_af), c_f = 0.01/√(u_af d_leaf) (spec §1.9, ``CanopyFluxesMod.F90``).
+LEAF_BL_COEF = 0.01
+#: Minimum stomatal conductance max(β g0, 1) µmol m-2 s-1 at night / A_n < 0 (spec corrections #5).
+GS_MIN_UMOL = 1.0
+#: Maximum stomatal resistance 2e4 s m-1 (spec §1.9).
+RS_MAX = 2.0e4
+
+# =================================================================== vegetation structure (spec §4.5)
+#: Minimum stem area index and its decay time: α = 1 − 0.5 Δt / 2592000 per step (spec §4.5).
+TSAI_MIN = 0.5
+TSAI_DECAY_TIME = 2592000.0
+#: Stem taper (height:radius) 200 for trees, 10 for shrubs; stocking 0.1 stems m-2; dead wood density 2.5e5 g C m-3.
+TAPER_TREE, TAPER_SHRUB = 200.0, 10.0
+STOCKING = 0.1
+DWOOD = 2.5e5
+#: Grass height: htop = max(0.25, 0.25 LAI); hbot = max(0, min(0.05, htop − 0.20)) (spec §4.5).
+GRASS_HTOP_MIN = 0.25
+GRASS_HTOP_PER_LAI = 0.25
+GRASS_HBOT_MAX = 0.05
+GRASS_HBOT_OFFSET = 0.20
+#: Woody hbot = max(0, min(3, htop − 1)); htop ≥ 0.01 m (spec §4.5).
+WOODY_HBOT_MAX = 3.0
+WOODY_HBOT_OFFSET = 1.0
+HTOP_MIN = 0.01
+#: Grass burial depth: 20 cm of snow buries grass completely (spec §4.5).
+GRASS_BURIAL_DEPTH = 0.2
+#: AD spin-up multiplier of dead stem used in the height formula (spec §4.5) and of dead-wood mortality (§3.5).
+AD_DEADWOOD_FACTOR = 10.0
+
+# =================================================================== respiration, allocation (spec §4)
+#: Fine/coarse-root maintenance respiration base rate with FUN, br_root = 0.83e-6 g C g-1 N s-1 (namelist; spec §4.3).
+BR_ROOT = 0.83e-6
+#: Reference temperature of maintenance respiration, 20 °C [K] (spec §4.3).
+T_REF_MR = 293.15
+#: Q10 reference temperature span [K] (the "10" of Q10; exact).
+Q10_SPAN = 10.0
+#: Evergreen storage-to-transfer fraction 0.0002 per CLM step of 1800 s -> a rate (spec §3.2, §9.1).
+EVERGREEN_TRANR = 0.0002
+CLM_DTIME = 1800.0
+#: Stress-deciduous: dayl ≤ 6 h forces offset / prevents onset (spec §3.4).
+STRESS_DECID_MIN_DAYL = 21600.0
+#: Stress-deciduous rain constraint: ≥ 20 mm in the last 10 days (spec §3.4).
+STRESS_DECID_RAIN_MM = 20.0
+#: 10-day running-mean window for T10 and prec10 [s] (spec §9.1).
+RUNMEAN_10D = 864000.0
+#: Initial annual mean 2 m temperature 280 K (spec §3, ``CNVegStateType.F90``).
+ANNAVG_T2M_INIT = 280.0
+
+# =================================================================== decomposition (spec §5)
+#: CENTURY catanf(T) = 11.75 + (29.7/π) atan(π 0.031 (T − 15.4)) used to normalise f_T to 15 °C (spec §5.4).
+CATANF = (11.75, 29.7, 0.031, 15.4)
+NORM_TREF_C, NORM_TCMP_C = 15.0, 30.0
+#: Frozen-soil f_T: Q10^(−2.5) × Q10_froz^((T − Tf)/10) below freezing (spec §5.4): the −2.5 = (273.15 − 298.15)/10.
+#: Texture term t = 0.85 − 0.68 × 0.01 (100 − %sand); S1→S3 path f_13 = 0.004/(1 − t) (spec §5.3).
+TEXTURE_T = (0.85, 0.68)
+F13_NUM = 0.004
+#: S2 → S1 / S3 path fractions 0.42/0.45 and 0.03/0.45 (spec §5.3).
+S2_TO_S1, S2_TO_S3 = 0.42 / 0.45, 0.03 / 0.45
+#: soilpsi clamp [−15, 0] MPa and relative saturation floor 0.001 (spec §5.4).
+SOILPSI_MIN_MPA = -15.0
+SOILPSI_SAT_FLOOR = 0.001
+#: Surface (above-ground) input profile e-folding: weight exp(−10 z) (spec §5.6, corrections #2).
+SURFPROF_EXP = 10.0
+#: AD latitude multiplier a_lat = 1 + 50/(1 + exp(−0.15 (|lat| − 60))) (spec §5.7, code value).
+AD_LAT = (50.0, 0.15, 60.0)
+#: Cryoturbation extends to 3 m (max_depth_cryoturb; spec §5.5).
+MAX_DEPTH_CRYOTURB = 3.0
+#: Cold-start SOM seed 200 g C m-3 above 1.5 m (spec §5.1).
+SOM_SEED = 200.0
+SOM_SEED_DEPTH = 1.5
+
+# =================================================================== soil hydraulics (spec §6.3)
+#: Cosby et al. (1984) / CLM: θ_sat = 0.489 − 0.00126 %sand; B = 2.91 + 0.159 %clay;
+#: ψ_sat = 10 × 10^(1.88 − 0.0131 %sand) mm; k_sat = 0.0070556 × 10^(−0.884 + 0.0153 %sand) mm s-1.
+WATSAT_MIN = (0.489, -0.00126)
+BSW_MIN = (2.91, 0.159)
+SUCSAT_MIN = (10.0, 1.88, -0.0131)
+HKSAT_MIN = (0.0070556, -0.884, 0.0153)
+#: Organic soil properties with depth (zsapric = 0.5 m): θ_sat,om = max(0.93 − 0.1 z/zs, 0.83);
+#: B_om = min(2.7 + 9.3 z/zs, 12); ψ_sat,om = min(10.3 − 0.2 z/zs, 10.1) mm; k_sat,om = max(0.28 − 0.2799 z/zs, k_min).
+ZSAPRIC = 0.5
+WATSAT_OM = (0.93, -0.1, 0.83)
+BSW_OM = (2.7, 9.3, 12.0)
+SUCSAT_OM = (10.3, -0.2, 10.1)
+HKSAT_OM = (0.28, -0.2799)
+#: Percolation threshold for organic k_sat mixing f_threshold = 0.5, β = 0.139 (spec §6.3).
+PC_THRESHOLD = 0.5
+PC_BETA = 0.139
+#: Ice impedance Θ_ice = 10^(−6 F_ice) (spec §6.3).
+ICE_IMPEDANCE = 6.0
+#: Residual liquid water content kept in a layer [m3 m-3] (CLM ``watmin`` = 0.01 mm; here a volumetric floor).
+WATMIN_VOL = 1.0e-4
+#: Lee & Pielke (1992) soil evaporation β relative to field capacity (CLM4.0; departure from CLM5's DSL).
+EVAP_FC_FRACTION = 0.75
+#: Saturated-fraction runoff f_sat = f_max exp(−0.5 f_over z_wt) simplified: f_max, decay [m-1].
+FSAT_MAX = 0.3
+
+# =================================================================== soil thermal (spec §6.2)
+#: Mineral solid conductivity λ_s,min = (8.80 %sand + 2.92 %clay)/(%sand + %clay); organic 0.25 W m-1 K-1.
+TKM_SAND, TKM_CLAY, TK_OM = 8.80, 2.92, 0.25
+#: Dry conductivity λ_dry,min = (0.135 ρ_d + 64.7)/(2700 − 0.947 ρ_d), ρ_d = 2700 (1 − θ_sat); organic 0.05.
+TKDRY = (0.135, 64.7, 2700.0, 0.947)
+TKDRY_OM = 0.05
+#: Solid heat capacity c_s,min = (2.128 %sand + 2.385 %clay)/(%sand + %clay) × 1e6; organic 2.5e6 J m-3 K-1.
+CSOL_SAND, CSOL_CLAY, CSOL_SCALE, CSOL_OM = 2.128, 2.385, 1.0e6, 2.5e6
+#: Kersten number threshold S_r > 1e-7 (spec §6.2).
+KERSTEN_SR_MIN = 1.0e-7
+#: Crank–Nicolson weight α = 0.5 (spec §6.2).
+CN_WEIGHT = 0.5
+#: Jordan (1991) snow conductivity λ = λ_air + (7.75e-5 ρ + 1.105e-6 ρ²)(λ_ice − λ_air).
+JORDAN = (7.75e-5, 1.105e-6)
+
+# =================================================================== snow (spec §6.4; reduced scheme)
+#: Anderson (1976) fresh snow density ρ = 50 + 1.7 (T − Tf + 15)^1.5 for −15 < T − Tf ≤ 2 K (CLM ``SnowHydrologyMod``).
+SNOW_RHO_NEW = (50.0, 1.7, 15.0, 2.0)
+#: Snow layer exists as a thermal node from 0.01 m depth (CLM minimum snow layer thickness).
+SNOW_NODE_MIN_DEPTH = 0.01
+#: Bulk compaction (reduced scheme): density relaxes toward ρ_max with an e-folding time, faster when warm
+#: (Anderson 1976 destructive-metamorphism factor exp(−0.04 (Tf − T))). Departure from CLM's 12-layer compaction.
+SNOW_RHO_MAX = 350.0
+SNOW_COMPACT_TAU = 10.0 * 86400.0
+SNOW_COMPACT_TFAC = 0.04
+#: Niu & Yang (2007) snow cover fraction f = tanh(h / (2.5 z0g (ρ/ρ_new,ref)^m)), z0g = 0.01 m, ρ_ref = 100, m = 1
+#: (CLM4.0 form; departure from CLM5's Swenson & Lawrence 2012 parameterisation).
+SNOWCOV = (2.5, 0.01, 100.0)
+#: Snow albedo (broadband, constant) and soil albedo (broadband, dry/wet blend): reduced scheme, departure from
+#: CLM's SNICAR and soil-colour classes.
+ALBEDO_SNOW = 0.75
+ALBEDO_SOIL_DRY, ALBEDO_SOIL_WET = 0.30, 0.15
+#: Emissivities of soil and snow.
+EMISS_SOIL, EMISS_SNOW = 0.96, 0.97
+#: Leaf optical: scattering of the visible band uses ρ+τ of leaf/stem mix (spec §1.8).
+
+# =================================================================== aerodynamics (reduced scheme)
+#: Reference height of the forcing [m] (CMFD temperature 2 m, wind ~10 m) used in the neutral log-law.
+Z_REF = 10.0
+#: Roughness of bare soil and snow [m] (CLM ``zlnd``/``zsno``).
+Z0_SOIL, Z0_SNOW = 0.01, 0.0024
+#: Dense-canopy under-canopy transfer coefficient C_s,dense = 0.004 (CLM ``CanopyFluxesMod``, Zeng et al. 2005).
+CS_DENSE = 0.004
+#: Bounds on the aerodynamic resistance [s m-1] (numerical safety for calm conditions).
+RAH_MIN, RAH_MAX = 5.0, 1000.0
+#: Minimum wind speed used in flux computations [m s-1] (CLM uses 1 m s-1 for the atmospheric wind).
+WIND_MIN = 1.0

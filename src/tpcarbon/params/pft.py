@@ -1,0 +1,252 @@
+"""CLM5 parameters read from the default parameter file ``clm5_params.c171117.nc``.
+
+``PftParams`` is a struct-of-arrays (one float64 array per trait, indexed by CLM PFT
+0-14, the natural PFTs) and ``ScalarParams`` holds the all-PFT scalars (spec §2, tables
+T-A ... T-K). Both are ``NamedTuple`` so numba kernels take them as arguments.
+Names are CLM's. The file is read with ``scipy.io.netcdf_file`` (netCDF-3 classic).
+
+The few tpcarbon-specific parameters (the FUN-lite N-acquisition cost, spec §4.4
+option 2) are set here too, with their calibration stated.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+from scipy.io import netcdf_file
+
+from tpcarbon.errors import InputError
+
+#: Number of natural PFTs (0 bare ... 14 C4 grass) tpcarbon simulates.
+NPFT = 15
+
+#: CLM PFT names of the parameter file (``pftname``), indices 0-14.
+PFT_NAMES: tuple[str, ...] = (
+    "not_vegetated",
+    "needleleaf_evergreen_temperate_tree",
+    "needleleaf_evergreen_boreal_tree",
+    "needleleaf_deciduous_boreal_tree",
+    "broadleaf_evergreen_tropical_tree",
+    "broadleaf_evergreen_temperate_tree",
+    "broadleaf_deciduous_tropical_tree",
+    "broadleaf_deciduous_temperate_tree",
+    "broadleaf_deciduous_boreal_tree",
+    "broadleaf_evergreen_shrub",
+    "broadleaf_deciduous_temperate_shrub",
+    "broadleaf_deciduous_boreal_shrub",
+    "c3_arctic_grass",
+    "c3_non-arctic_grass",
+    "c4_grass",
+)
+
+#: PFT traits read from the file (CLM names), all indexed by PFT.
+_PFT_FIELDS = (
+    "c3psn", "woody", "evergreen", "season_decid", "stress_decid",
+    "slatop", "dsladlai", "leaf_long",
+    "leafcn", "lflitcn", "frootcn", "livewdcn", "deadwdcn",
+    "froot_leaf", "stem_leaf", "croot_stem", "flivewd", "grperc", "grpnow",
+    "lf_flab", "lf_fcel", "lf_flig", "fr_flab", "fr_fcel", "fr_flig",
+    "i_vcad", "s_vcad", "lmr_intercept_atkin", "medlynslope", "medlynintercept",
+    "smpso", "smpsc", "z0mr", "displar", "dleaf", "xl",
+    "rholvis", "rholnir", "taulvis", "taulnir", "rhosvis", "rhosnir", "tausvis", "tausnir",
+)
+
+
+class PftParams(NamedTuple):
+    """Per-PFT parameters (arrays of shape (NPFT,), float64), CLM names (spec §2)."""
+
+    c3psn: np.ndarray
+    woody: np.ndarray
+    evergreen: np.ndarray
+    season_decid: np.ndarray
+    stress_decid: np.ndarray
+    slatop: np.ndarray
+    dsladlai: np.ndarray
+    leaf_long: np.ndarray
+    leafcn: np.ndarray
+    lflitcn: np.ndarray
+    frootcn: np.ndarray
+    livewdcn: np.ndarray
+    deadwdcn: np.ndarray
+    froot_leaf: np.ndarray
+    stem_leaf: np.ndarray
+    croot_stem: np.ndarray
+    flivewd: np.ndarray
+    grperc: np.ndarray
+    grpnow: np.ndarray
+    lf_flab: np.ndarray
+    lf_fcel: np.ndarray
+    lf_flig: np.ndarray
+    fr_flab: np.ndarray
+    fr_fcel: np.ndarray
+    fr_flig: np.ndarray
+    i_vcad: np.ndarray
+    s_vcad: np.ndarray
+    lmr_intercept_atkin: np.ndarray
+    medlynslope: np.ndarray
+    medlynintercept: np.ndarray
+    smpso: np.ndarray
+    smpsc: np.ndarray
+    z0mr: np.ndarray
+    displar: np.ndarray
+    dleaf: np.ndarray
+    xl: np.ndarray
+    rholvis: np.ndarray
+    rholnir: np.ndarray
+    taulvis: np.ndarray
+    taulnir: np.ndarray
+    rhosvis: np.ndarray
+    rhosnir: np.ndarray
+    tausvis: np.ndarray
+    tausnir: np.ndarray
+    rootbeta_water: np.ndarray
+    """Jackson (1996) root distribution β for water (``rootprof_beta`` variant 1, Table T-G)."""
+    rootbeta_carbon: np.ndarray
+    """Jackson (1996) root distribution β for carbon (``rootprof_beta`` variant 2, Table T-G)."""
+    shrub: np.ndarray
+    """1 for shrubs (PFT 9-11: taper 10, snow burial as woody), else 0 (``pftconMod.F90``)."""
+    fun_kappa: np.ndarray
+    """FUN-lite effective N-acquisition cost κ [g C g-1 N] (spec §4.4 option 2; tpcarbon calibration)."""
+
+
+class ScalarParams(NamedTuple):
+    """All-PFT scalar parameters (floats) from the file (spec §2 Table T-K)."""
+
+    br_mr: float
+    q10_mr: float
+    froz_q10: float
+    minpsi_hr: float
+    maxpsi_hr: float
+    mino2lim: float
+    decomp_depth_efolding: float
+    tau_l1: float
+    tau_l2_l3: float
+    tau_s1: float
+    tau_s2: float
+    tau_s3: float
+    tau_cwd: float
+    rf_l1s1_bgc: float
+    rf_l2s1_bgc: float
+    rf_l3s2_bgc: float
+    rf_s2s1_bgc: float
+    rf_s2s3_bgc: float
+    rf_s3s1_bgc: float
+    cwd_fcel: float
+    cwd_flig: float
+    crit_dayl: float
+    ndays_on: float
+    ndays_off: float
+    fstor2tran: float
+    crit_onset_fdd: float
+    crit_onset_swi: float
+    soilpsi_on: float
+    crit_offset_fdd: float
+    crit_offset_swi: float
+    soilpsi_off: float
+    lwtop_ann: float
+    gddfunc_p1: float
+    gddfunc_p2: float
+    r_mort: float
+    dayscrecover: float
+    som_diffus: float
+    cryoturb_diffusion_k: float
+    max_altdepth_cryoturbation: float
+    max_altmultiplier_cryoturb: float
+    organic_max: float
+
+
+class Params(NamedTuple):
+    """Everything the model reads from the parameter file, plus its source path."""
+
+    pft: PftParams
+    scalar: ScalarParams
+    source: str
+
+
+#: FUN-lite effective N-acquisition cost κ [g C g-1 N] by PFT (spec §4.4 option 2).
+#: CLM5 has no single default value (FUN computes costs from soil mineral N and root C).
+#: tpcarbon calibration: κ chosen so that the C spent on N uptake is ~25 % of available
+#: C for grasses and shrubs and ~20 % for trees (C_N = availc / [(1+g1) CN_plant/κ + 1]),
+#: in the middle of the 15-30 % FUN cost share CLM5 simulates for cold, N-poor biomes
+#: (Shi et al. 2016, GCB 22:1299). A departure; see docs/model.md.
+FUN_KAPPA_DEFAULT = {"tree": 12.0, "shrub": 12.0, "grass": 13.0}
+
+
+def _default_paramfile() -> Path:
+    return Path(str(resources.files("tpcarbon.data").joinpath("clm5_params.c171117.nc")))
+
+
+def _read(f: netcdf_file, name: str, path: Path) -> np.ndarray:
+    if name not in f.variables:
+        raise InputError(path, f"variable '{name}' is missing from the CLM5 parameter file",
+                         "use the CLM5.0 default file clm5_params.c171117.nc or one derived from it", variable=name)
+    return np.array(f.variables[name].data, dtype=np.float64)
+
+
+@lru_cache(maxsize=4)
+def load_params(paramfile: str | None = None) -> Params:
+    """Read PFT and scalar parameters from a CLM5 parameter file.
+
+    Parameters
+    ----------
+    paramfile : str, optional
+        Path to a CLM5 parameter file; default the bundled ``clm5_params.c171117.nc``.
+
+    Returns
+    -------
+    Params
+
+    Examples
+    --------
+    >>> p = load_params()
+    >>> float(p.pft.slatop[12]), float(p.pft.medlynslope[12]), p.scalar.q10_mr
+    (0.04024, 2.22, 1.5)
+    """
+    path = Path(paramfile) if paramfile else _default_paramfile()
+    if not path.exists():
+        raise InputError(path, "parameter file not found", "give an existing CLM5 parameter file")
+    try:
+        f = netcdf_file(path, "r", mmap=False)
+    except Exception as exc:  # noqa: BLE001 - any read failure is a bad input
+        raise InputError(path, f"cannot read the parameter file ({exc})", "give a netCDF-3 CLM5 parameter file") \
+            from None
+    with f:
+        pft = {name: _read(f, name, path)[:NPFT] for name in _PFT_FIELDS}
+        beta = _read(f, "rootprof_beta", path)
+        pft["rootbeta_water"] = beta[0, :NPFT].copy()
+        pft["rootbeta_carbon"] = beta[1, :NPFT].copy()
+        shrub = np.zeros(NPFT)
+        shrub[9:12] = 1.0
+        pft["shrub"] = shrub
+        kappa = np.full(NPFT, FUN_KAPPA_DEFAULT["grass"])
+        kappa[1:9] = FUN_KAPPA_DEFAULT["tree"]
+        kappa[9:12] = FUN_KAPPA_DEFAULT["shrub"]
+        kappa[0] = 0.0
+        pft["fun_kappa"] = kappa
+        # 'medlynslope' etc. are float32 on file: round-trip through float32 repr to keep CLM's values
+        for k in ("medlynslope", "slatop", "leaf_long"):
+            pft[k] = np.array([float(np.format_float_positional(np.float32(v), unique=True)) for v in pft[k]])
+        scalars = {name: float(_read(f, name, path).ravel()[0]) for name in ScalarParams._fields}
+    return Params(pft=PftParams(**pft), scalar=ScalarParams(**scalars), source=str(path))
+
+
+def pft_index_from_name(name: str) -> int:
+    """CLM PFT index from its name or an unambiguous prefix.
+
+    Examples
+    --------
+    >>> pft_index_from_name("c3_arctic_grass"), pft_index_from_name("needleleaf_evergreen_boreal")
+    (12, 2)
+    """
+    key = name.strip().lower()
+    if key in PFT_NAMES:
+        return PFT_NAMES.index(key)
+    hits = [i for i, n in enumerate(PFT_NAMES) if n.startswith(key)]
+    if len(hits) == 1:
+        return hits[0]
+    what = "matches no PFT" if not hits else f"is ambiguous ({', '.join(PFT_NAMES[i] for i in hits)})"
+    raise InputError(None, f"PFT name '{name}' {what}", f"use one of: {', '.join(PFT_NAMES[1:])}", variable="--pft")
