@@ -24,6 +24,6 @@ comes from :mod:`tpcarbon.constants` or :mod:`tpcarbon.params`.
 from numba import njit
 
 #: Decorator for scalar kernels: compiled once, cached on disk, inlined by numba's optimiser.
-kernel = njit(cache=True, fastmath=False, nogil=True)
+kernel = njit(cache=True, fastmath=False, nogil=True, error_model="numpy")
 
 __all__ = ["kernel"]

@@ -21,7 +21,6 @@ from tpcarbon.params.fixed import (
     ACCLIM_T10_MIN,
     ATKIN_N_SLOPE,
     ATKIN_T_SLOPE,
-    C4_KP_RATIO,
     C4_Q10,
     C4_QUANTUM_EFF,
     C4_RD_HIGH,
@@ -51,7 +50,6 @@ from tpcarbon.params.fixed import (
     SE_RD,
     T_REF25,
     THETA_PSII,
-    TPU_RATIO,
 )
 from tpcarbon.physics import kernel
 
@@ -652,7 +650,7 @@ def calc_cs(ca, an, pres, gb):
 
 
 @kernel
-def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, g1, vpd, gb, par_abs, theta_cj, theta_ip):
+def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio, gb, par_abs, theta_cj, theta_ip):
     """Gross and net C3 assimilation of one leaf class (sunlit or shaded) with Medlyn c_i.
 
     .. math:: c_i^{(0)} = c_a\\,r,\; A^{(0)} = A(c_i^{(0)});\quad
@@ -668,10 +666,8 @@ def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, g1, vpd,
         Canopy-air CO2 partial pressure [Pa].
     pres : float
         Pressure [Pa].
-    g1 : float
-        Medlyn slope [kPa^0.5].
-    vpd : float
-        Vapour pressure deficit [Pa].
+    ci_ratio : float
+        Medlyn ratio c_i/c_s = g_1/(g_1 + √D) [-].
     gb : float
         Boundary-layer conductance [µmol m-2 s-1].
     par_abs : float
@@ -690,22 +686,23 @@ def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, g1, vpd,
 
     Examples
     --------
+    >>> r = calc_medlyn_ci(1.0, 2.35, 1000.0)
     >>> [round(x, 3) for x in calc_leaf_c3(50.0, 100.0, 8.35, 0.8, 40.49, 27840.0, 4.275, 20900.0, 40.0,
-    ...                                     100000.0, 2.35, 1000.0, 2.0e6, 100.0, 0.98, 0.95)]
+    ...                                     100000.0, r, 2.0e6, 100.0, 0.98, 0.95)]
     [10.474, 9.674, 39.314]
     """
-    ci = calc_medlyn_ci(ca, g1, vpd)
+    ci = ca * ci_ratio
     ac, aj, ap = calc_c3_limits(vcmax, jmax, tpu, kc, ko, gammastar, oi, ci, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
     cs = calc_cs(ca, ag - rd, pres, gb)
-    ci = calc_medlyn_ci(cs, g1, vpd)
+    ci = cs * ci_ratio
     ac, aj, ap = calc_c3_limits(vcmax, jmax, tpu, kc, ko, gammastar, oi, ci, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
     return ag, ag - rd, cs
 
 
 @kernel
-def calc_leaf_c4(vcmax, kp, rd, ca, pres, g1, vpd, gb, par_abs, theta_cj, theta_ip):
+def calc_leaf_c4(vcmax, kp, rd, ca, pres, ci_ratio, gb, par_abs, theta_cj, theta_ip):
     """Gross and net C4 assimilation of one leaf class with Medlyn c_i (as :func:`calc_leaf_c3`).
 
     .. math:: A_g = \\mathrm{colim}(V_{cmax},\\, \\alpha 4.6\\phi,\\, k_p c_i/P)
@@ -714,7 +711,7 @@ def calc_leaf_c4(vcmax, kp, rd, ca, pres, g1, vpd, gb, par_abs, theta_cj, theta_
     ----------
     vcmax, kp, rd : float
         V_cmax, k_p and R_d at leaf temperature [µmol m-2 s-1].
-    ca, pres, g1, vpd, gb, par_abs, theta_cj, theta_ip : float
+    ca, pres, ci_ratio, gb, par_abs, theta_cj, theta_ip : float
         As in :func:`calc_leaf_c3`.
 
     Returns
@@ -728,14 +725,15 @@ def calc_leaf_c4(vcmax, kp, rd, ca, pres, g1, vpd, gb, par_abs, theta_cj, theta_
 
     Examples
     --------
-    >>> [round(x, 3) for x in calc_leaf_c4(18.3, 366000.0, 0.5, 40.0, 100000.0, 1.62, 1000.0, 2.0e6, 100.0, 0.8, 0.95)]
+    >>> r = calc_medlyn_ci(1.0, 1.62, 1000.0)
+    >>> [round(x, 3) for x in calc_leaf_c4(18.3, 366000.0, 0.5, 40.0, 100000.0, r, 2.0e6, 100.0, 0.8, 0.95)]
     [13.845, 13.345, 39.066]
     """
-    ci = calc_medlyn_ci(ca, g1, vpd)
+    ci = ca * ci_ratio
     ac, aj, ap = calc_c4_limits(vcmax, kp, ci, pres, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
     cs = calc_cs(ca, ag - rd, pres, gb)
-    ci = calc_medlyn_ci(cs, g1, vpd)
+    ci = cs * ci_ratio
     ac, aj, ap = calc_c4_limits(vcmax, kp, ci, pres, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
     return ag, ag - rd, cs

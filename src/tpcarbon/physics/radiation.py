@@ -244,12 +244,14 @@ def calc_sunshade_absorption(i_beam, i_diff, kb, kd, sigma, lsai):
     rho_h = (1.0 - s) / (1.0 + s)
     rho_cb = 1.0 - math.exp(-2.0 * rho_h * kb / (1.0 + kb))
     rho_cd = rho_h
-    absorbed = ((1.0 - rho_cb) * i_beam * (1.0 - math.exp(-kbp * lsai))
-                + (1.0 - rho_cd) * i_diff * (1.0 - math.exp(-kdp * lsai)))
-    sun = (i_beam * (1.0 - sigma) * (1.0 - math.exp(-kb * lsai))
-           + i_diff * (1.0 - rho_cd) * kdp / (kdp + kb) * (1.0 - math.exp(-(kdp + kb) * lsai))
-           + i_beam * ((1.0 - rho_cb) * kbp / (kbp + kb) * (1.0 - math.exp(-(kbp + kb) * lsai))
-                       - (1.0 - sigma) * (1.0 - math.exp(-2.0 * kb * lsai)) / 2.0))
+    e_b = math.exp(-kb * lsai)      # exp(-K_b L)
+    e_bp = math.exp(-kbp * lsai)    # exp(-k_b' L)
+    e_dp = math.exp(-kdp * lsai)    # exp(-k_d' L)
+    absorbed = (1.0 - rho_cb) * i_beam * (1.0 - e_bp) + (1.0 - rho_cd) * i_diff * (1.0 - e_dp)
+    sun = (i_beam * (1.0 - sigma) * (1.0 - e_b)
+           + i_diff * (1.0 - rho_cd) * kdp / (kdp + kb) * (1.0 - e_dp * e_b)
+           + i_beam * ((1.0 - rho_cb) * kbp / (kbp + kb) * (1.0 - e_bp * e_b)
+                       - (1.0 - sigma) * (1.0 - e_b * e_b) / 2.0))
     sun = min(max(sun, 0.0), absorbed)
-    ground = i_beam * math.exp(-kbp * lsai) + i_diff * math.exp(-kdp * lsai)
+    ground = i_beam * e_bp + i_diff * e_dp
     return sun, absorbed - sun, ground

@@ -7,6 +7,8 @@ tissue N = tissue C / C:N at the PFT's target ratio (spec §4.3 "C-only reductio
 
 from __future__ import annotations
 
+import math
+
 from tpcarbon.params.fixed import Q10_SPAN, T_REF_MR
 from tpcarbon.physics import kernel
 
@@ -38,7 +40,7 @@ def calc_mr_q10_factor(tk, q10):
     >>> round(calc_mr_q10_factor(273.15, 1.5), 4)
     0.4444
     """
-    return q10 ** ((tk - T_REF_MR) / Q10_SPAN)
+    return math.exp(math.log(q10) * (tk - T_REF_MR) / Q10_SPAN)
 
 
 @kernel
@@ -80,7 +82,7 @@ def calc_tissue_mr(tissue_c, tissue_cn, base_rate, tk, q10):
 
 
 @kernel
-def calc_froot_mr(frootc, frootcn, base_rate, tsoi, rootfr_c, q10, nlev):
+def calc_froot_mr(frootc, frootcn, base_rate, q10_factor, rootfr_c, nlev):
     """Fine-root maintenance respiration summed over soil layers with the carbon root profile.
 
     .. math:: MR_{froot} = \\sum_j \\frac{C_{froot}}{CN_{froot}}\\, b_{root}\\, Q_{10}^{(T_j - 293.15)/10}\\, r_{c,j}
@@ -93,12 +95,10 @@ def calc_froot_mr(frootc, frootcn, base_rate, tsoi, rootfr_c, q10, nlev):
         Fine-root C:N [g C g-1 N].
     base_rate : float
         b_root [g C g-1 N s-1] (0.83e-6 with FUN).
-    tsoi : ndarray, shape (nlevgrnd,)
-        Soil temperature [K].
+    q10_factor : ndarray, shape (nlevsoi,)
+        :func:`calc_mr_q10_factor` of each layer's temperature [-] (shared by all patches of a cell).
     rootfr_c : ndarray, shape (nlevsoi,)
         Carbon root fractions r_c,j [-] (sum 1).
-    q10 : float
-        Q10 [-].
     nlev : int
         Number of rooted layers.
 
@@ -114,7 +114,7 @@ def calc_froot_mr(frootc, frootcn, base_rate, tsoi, rootfr_c, q10, nlev):
     Examples
     --------
     >>> import numpy as np
-    >>> f"{calc_froot_mr(100.0, 42.0, 0.83e-6, np.full(3, 293.15), np.array([0.5, 0.3, 0.2]), 1.5, 3):.4e}"
+    >>> f"{calc_froot_mr(100.0, 42.0, 0.83e-6, np.ones(3), np.array([0.5, 0.3, 0.2]), 3):.4e}"
     '1.9762e-06'
     """
     if frootc <= 0.0:
@@ -122,7 +122,7 @@ def calc_froot_mr(frootc, frootcn, base_rate, tsoi, rootfr_c, q10, nlev):
     n = frootc / frootcn * base_rate
     total = 0.0
     for j in range(nlev):
-        total += rootfr_c[j] * calc_mr_q10_factor(tsoi[j], q10)
+        total += rootfr_c[j] * q10_factor[j]
     return n * total
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 
-from tpcarbon.constants import SECSPDAY, SECSPYR, TFRZ
+from tpcarbon.constants import MPA_PER_MM, SECSPDAY, SECSPYR, TFRZ
 from tpcarbon.params.fixed import (
     AD_LAT,
     CATANF,
@@ -31,6 +31,8 @@ from tpcarbon.params.fixed import (
     NORM_TREF_C,
     S2_TO_S1,
     S2_TO_S3,
+    SOILPSI_MIN_MPA,
+    SOILPSI_SAT_FLOOR,
     SURFPROF_EXP,
     T_REF25,
     TEXTURE_T,
@@ -130,8 +132,8 @@ def calc_decomp_t_scalar(tk, q10, froz_q10, norm):
     (0.820595, 0.2419)
     """
     if tk >= TFRZ:
-        return norm * q10 ** ((tk - T_REF25) / 10.0)
-    return norm * q10 ** ((TFRZ - T_REF25) / 10.0) * froz_q10 ** ((tk - TFRZ) / 10.0)
+        return norm * math.exp(math.log(q10) * (tk - T_REF25) / 10.0)
+    return norm * math.exp(math.log(q10) * (TFRZ - T_REF25) / 10.0 + math.log(froz_q10) * (tk - TFRZ) / 10.0)
 
 
 @kernel
@@ -166,6 +168,54 @@ def calc_decomp_w_scalar(psi, minpsi, maxpsi):
     if p <= minpsi:
         return 0.0
     return math.log(minpsi / p) / math.log(minpsi / maxpsi)
+
+
+@kernel
+def calc_decomp_w_scalar_from_saturation(vol_liq, watsat, sucsat, bsw, minpsi, maxpsi):
+    """Moisture scalar of decomposition straight from liquid water, without a power function.
+
+    Same result as ``calc_decomp_w_scalar(calc_soilpsi_mpa(...))``: with
+    :math:`\\ln(-\\psi) = \\ln(9.8\\times10^{-6}\\psi_{sat}) - B\\ln s`,
+
+    .. math:: f_W = \\frac{\\ln(-\\psi_{min}) - \\ln(-\\psi)}{\\ln(\\psi_{min}/\\psi_{max})},
+              \\quad \\psi \\in [-15, \\psi_{max}]
+
+    Parameters
+    ----------
+    vol_liq, watsat : float
+        Liquid water and porosity [m3 m-3].
+    sucsat, bsw : float
+        Saturated suction [mm] and B [-].
+    minpsi, maxpsi : float
+        ψ_min, ψ_max [MPa].
+
+    Returns
+    -------
+    float
+        f_W [-].
+
+    References
+    ----------
+    Spec §5.4 (CLM ``soilpsi`` and Andrén & Paustian f_W).
+
+    Examples
+    --------
+    >>> from tpcarbon.physics.soil_water import calc_soilpsi_mpa
+    >>> a = calc_decomp_w_scalar_from_saturation(0.12, 0.45, 200.0, 6.0, -2.0, -0.002)
+    >>> b = calc_decomp_w_scalar(calc_soilpsi_mpa(0.12, 0.45, 200.0, 6.0), -2.0, -0.002)
+    >>> round(a, 12) == round(b, 12)
+    True
+    """
+    if vol_liq <= 0.0:
+        return 0.0
+    s = max(vol_liq / watsat, SOILPSI_SAT_FLOOR)
+    ln_neg_psi = math.log(MPA_PER_MM * sucsat) - bsw * math.log(s)      # ln(-psi), psi in MPa
+    ln_neg_psi = min(ln_neg_psi, math.log(-SOILPSI_MIN_MPA))            # psi >= -15 MPa
+    if ln_neg_psi <= math.log(-maxpsi):
+        return 1.0
+    if ln_neg_psi >= math.log(-minpsi):
+        return 0.0
+    return (math.log(-minpsi) - ln_neg_psi) / math.log(minpsi / maxpsi)
 
 
 @kernel

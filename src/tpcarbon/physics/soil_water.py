@@ -216,15 +216,91 @@ def calc_btran(vol_liq, vol_ice, tsoi, watsat, sucsat, bsw, rootfr_w, smpso, smp
     ...                  np.full(2, 6.0), np.array([0.6, 0.4]), -74000.0, -275000.0, 2, r), 4), [round(float(x), 3) for x in r]
     (0.6, [1.0, 0.0])
     """
+    for j in range(nlev):
+        rootr_out[j] = calc_btran_layer_smp(vol_liq[j], vol_ice[j], tsoi[j], watsat[j], sucsat[j], bsw[j])
+    return calc_btran_from_smp(rootr_out, vol_ice, watsat, rootfr_w, smpso, smpsc, nlev, rootr_out)
+
+
+@kernel
+def calc_btran_layer_smp(vol_liq, vol_ice, tsoi, watsat, sucsat, bsw):
+    """Matric potential of a layer as btran sees it (effective porosity), or +inf if the layer is inactive.
+
+    .. math:: \\psi = -\\psi_{sat} s^{-B},\\quad s = \\max(\\theta_{liq}/(\\theta_{sat} - \\theta_{ice}), 0.01);
+              \\text{inactive if } \\theta_{liq} \\le 0 \\text{ or } T \\le T_f - 2\\,\\mathrm{K}
+
+    Parameters
+    ----------
+    vol_liq, vol_ice, tsoi, watsat, sucsat, bsw : float
+        Layer state and properties (see :func:`calc_btran`).
+
+    Returns
+    -------
+    float
+        ψ [mm] (PFT-independent part of btran), or +inf for an inactive layer.
+
+    References
+    ----------
+    Spec §1.10; ``calc_root_moist_stress_clm45default``.
+
+    Examples
+    --------
+    >>> round(calc_btran_layer_smp(0.3, 0.0, 283.0, 0.4, 200.0, 6.0), 2), calc_btran_layer_smp(0.3, 0.0, 270.0, 0.4, 200.0, 6.0)
+    (-1123.73, inf)
+    """
+    if vol_liq <= 0.0 or tsoi <= TFRZ - 2.0:
+        return math.inf
+    eff = max(watsat - vol_ice, 0.01)
+    s = max(vol_liq / eff, _S_FLOOR)
+    return -sucsat * s ** (-bsw)
+
+
+@kernel
+def calc_btran_from_smp(smp, vol_ice, watsat, rootfr_w, smpso, smpsc, nlev, rootr_out):
+    """btran and root uptake weights of one PFT from the layers' btran potentials.
+
+    .. math:: w_j = \\min\\left(\\frac{\\theta_{eff}}{\\theta_{sat}}\\frac{\\max(\\psi_j, \\psi_c) - \\psi_c}{\\psi_o - \\psi_c}, 1\\right),\\quad
+              \\beta_t = \\sum_j r_j w_j
+
+    Parameters
+    ----------
+    smp : ndarray, shape (nlev,)
+        Output of :func:`calc_btran_layer_smp` per layer [mm] (+inf = inactive). May alias ``rootr_out``.
+    vol_ice, watsat : ndarray, shape (nlev,)
+        Ice content and porosity [m3 m-3].
+    rootfr_w : ndarray, shape (nlev,)
+        Water root fractions.
+    smpso, smpsc : float
+        ψ_o, ψ_c [mm].
+    nlev : int
+        Layers.
+    rootr_out : ndarray, shape (nlev,)
+        Output uptake weights.
+
+    Returns
+    -------
+    float
+        btran [-].
+
+    References
+    ----------
+    Spec §1.10.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> r = np.zeros(2)
+    >>> round(calc_btran_from_smp(np.array([-1123.73, np.inf]), np.zeros(2), np.full(2, 0.4), np.array([0.6, 0.4]),
+    ...                           -74000.0, -275000.0, 2, r), 4)
+    0.6
+    """
     bt = 0.0
     for j in range(nlev):
-        rootr_out[j] = 0.0
-        if vol_liq[j] <= 0.0 or tsoi[j] <= TFRZ - 2.0:
+        if smp[j] == math.inf:
+            rootr_out[j] = 0.0
             continue
         eff = max(watsat[j] - vol_ice[j], 0.01)
-        s = max(vol_liq[j] / eff, _S_FLOOR)
-        smp = max(-sucsat[j] * s ** (-bsw[j]), smpsc)
-        w = min(eff / watsat[j] * (smp - smpsc) / (smpso - smpsc), 1.0)
+        psi = max(smp[j], smpsc)
+        w = min(eff / watsat[j] * (psi - smpsc) / (smpso - smpsc), 1.0)
         rootr_out[j] = rootfr_w[j] * w
         bt += rootr_out[j]
     if bt > 0.0:
@@ -366,7 +442,7 @@ def solve_soil_water(liq, ice, dz, z, watsat, bsw, sucsat, hksat, infil, sink, d
     dq_above_dbot = 0.0   # d q_{j-1} / d θ_j
     for j in range(nlev):
         vol_tot_j = theta[j] + ice[j] / (DENICE * dz[j])
-        imp = calc_ice_impedance(ice[j] / (DENICE * dz[j]), watsat[j])
+        imp = calc_ice_impedance(ice[j] / (DENICE * dz[j]), watsat[j]) if ice[j] > 0.0 else 1.0
         if j < nlev - 1:
             vol_tot_k = theta[j + 1] + ice[j + 1] / (DENICE * dz[j + 1])
             s1 = min((vol_tot_j + vol_tot_k) / (watsat[j] + watsat[j + 1]), 1.0)

@@ -1,0 +1,181 @@
+"""Model state: a NamedTuple of packed float64 arrays, with named indices into each.
+
+Cells are the leading axis. Patches (PFTs sharing a cell's soil column, as CLM's natural
+vegetation land unit) are the second axis of the vegetation arrays. Packing keeps the
+numba time loop fast (one contiguous block per cell) and checkpoints simple; the index
+names below are the only way code refers to a slot.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from tpcarbon.params.vertical import NLEVGRND, NLEVSOI
+from tpcarbon.physics.soil_bgc import NDECOMP
+
+# ---------------------------------------------------------------- vegetation carbon (g C m-2 of patch)
+#: Tissues in CLM order; each has a displayed, a storage and a transfer pool.
+TISSUES = ("leaf", "froot", "livestem", "deadstem", "livecroot", "deadcroot")
+NTISSUE = len(TISSUES)
+LEAF, FROOT, LIVESTEM, DEADSTEM, LIVECROOT, DEADCROOT = range(NTISSUE)
+#: Offsets of the displayed, storage and transfer pool of a tissue t: index = 3 t + offset.
+DISP, STOR, XFER = 0, 1, 2
+LEAFC, LEAFC_STOR, LEAFC_XFER = 0, 1, 2
+FROOTC, FROOTC_STOR, FROOTC_XFER = 3, 4, 5
+LIVESTEMC, LIVESTEMC_STOR, LIVESTEMC_XFER = 6, 7, 8
+DEADSTEMC, DEADSTEMC_STOR, DEADSTEMC_XFER = 9, 10, 11
+LIVECROOTC, LIVECROOTC_STOR, LIVECROOTC_XFER = 12, 13, 14
+DEADCROOTC, DEADCROOTC_STOR, DEADCROOTC_XFER = 15, 16, 17
+#: Excess maintenance respiration pool (may be negative; spec §4.1).
+XSMRPOOL = 18
+NVEGC = 19
+VEGC_NAMES = tuple(f"{t}c{s}" for t in TISSUES for s in ("", "_storage", "_xfer")) + ("xsmrpool",)
+
+# ---------------------------------------------------------------- phenology and structure (per patch)
+P_DORMANT = 0
+P_ONSET_FLAG = 1
+P_OFFSET_FLAG = 2
+P_ONSET_COUNTER = 3       # s remaining
+P_OFFSET_COUNTER = 4      # s remaining
+P_ONSET_GDDFLAG = 5
+P_ONSET_GDD = 6           # °C d
+P_ONSET_FDD = 7           # d
+P_ONSET_SWI = 8           # d
+P_OFFSET_FDD = 9          # d
+P_OFFSET_SWI = 10         # d
+P_DAYS_ACTIVE = 11        # d
+P_PREV_LEAF_LITTER = 12   # g C m-2 s-1 (offset litterfall of the previous step)
+P_PREV_FROOT_LITTER = 13  # g C m-2 s-1
+P_TLAI = 14               # m2 m-2
+P_TSAI = 15               # m2 m-2
+P_HTOP = 16               # m
+P_HBOT = 17               # m
+NPHENO = 18
+PHENO_NAMES = ("dormant_flag", "onset_flag", "offset_flag", "onset_counter", "offset_counter", "onset_gddflag",
+               "onset_gdd", "onset_fdd", "onset_swi", "offset_fdd", "offset_swi", "days_active",
+               "prev_leafc_to_litter", "prev_frootc_to_litter", "tlai", "tsai", "htop", "hbot")
+
+# ---------------------------------------------------------------- column (cell) scalars
+C_SNOW_W = 0          # snow water equivalent [kg m-2]
+C_SNOW_H = 1          # snow depth [m]
+C_SNOW_T = 2          # snow node temperature [K]
+C_T10 = 3             # 10-day running mean air temperature [K]
+C_PREC10 = 4          # 10-day running mean precipitation [kg m-2 s-1]
+C_ANNAVG_T2M = 5      # annual mean air temperature of last year [K]
+C_ANN_TSUM = 6        # running sum of T this year [K]
+C_ANN_N = 7           # steps summed this year
+C_ALTMAX = 8          # maximum thaw depth this year [m]
+C_ALTMAX_LAST = 9     # maximum thaw depth last year [m]
+C_NALT_LAST = 10      # layers thawed last year (≥ 1)
+C_PREV_DAYL = 11      # daylength of the previous day [s]
+C_DAYL = 12           # daylength today [s]
+C_DAY_N = 13          # steps accumulated today for the soil BGC scalars
+C_SPIN_NDAYS = 14     # days accumulated in the spin-up matrix accumulators
+NCOL = 15
+COL_NAMES = ("snow_w", "snow_h", "snow_t", "t10", "prec10", "annavg_t2m", "ann_tsum", "ann_n", "altmax",
+             "altmax_lastyear", "nalt_lastyear", "prev_dayl", "dayl", "day_n", "spin_ndays")
+
+# ---------------------------------------------------------------- soil BGC daily accumulators (per layer)
+#: rows 0-3: litter inputs to CWD, L1, L2, L3 accumulated today [g C m-3]; row 4: Σ f_T f_W over today's steps.
+A_IN_CWD, A_IN_L1, A_IN_L2, A_IN_L3, A_XI = 0, 1, 2, 3, 4
+NACC = 5
+#: spin-up matrix accumulators (per layer, summed over days): rows 0-3 litter inputs to CWD, L1, L2, L3 [g C m-3];
+#: rows 4-10 the daily loss fraction λ of each pool [-]; row 11 the mixing coefficient D at the layer's bottom
+#: interface [m2 s-1]; rows 12-18 the decomposed carbon λ·P [g C m-3]; rows 19-25 the stock exposed to
+#: decomposition P (pool + the day's inputs) [g C m-3].
+S_IN0 = 0
+S_LOSS0 = 4
+S_DIFF = 11
+S_FLUX0 = 12
+S_POOL0 = 19
+NSPIN = 26
+
+
+class State(NamedTuple):
+    """The full model state of ``ncell`` cells (all float64, C-contiguous).
+
+    Attributes
+    ----------
+    vegc : ndarray, shape (ncell, npatch, NVEGC)
+        Vegetation carbon pools [g C m-2 of patch].
+    pheno : ndarray, shape (ncell, npatch, NPHENO)
+        Phenology flags, counters and canopy structure.
+    col : ndarray, shape (ncell, NCOL)
+        Column scalars (snow, running means, active layer, daylength).
+    tsoi : ndarray, shape (ncell, NLEVGRND)
+        Ground temperature [K].
+    h2oliq, h2oice : ndarray, shape (ncell, NLEVSOI)
+        Soil liquid water and ice [kg m-2].
+    soilc : ndarray, shape (ncell, NDECOMP, NLEVSOI)
+        Litter, CWD and SOM pools [g C m-3].
+    bgc_acc : ndarray, shape (ncell, NACC, NLEVSOI)
+        Today's litter inputs and decomposition scalars (carbon in transit is part of the budget).
+    spin_acc : ndarray, shape (ncell, NSPIN, NLEVSOI)
+        Matrix spin-up accumulators.
+    veg_spin : ndarray, shape (ncell, npatch, 2)
+        Spin-up accumulators of the carbon flowing into dead stem and dead coarse root [g C m-2].
+    """
+
+    vegc: np.ndarray
+    pheno: np.ndarray
+    col: np.ndarray
+    tsoi: np.ndarray
+    h2oliq: np.ndarray
+    h2oice: np.ndarray
+    soilc: np.ndarray
+    bgc_acc: np.ndarray
+    spin_acc: np.ndarray
+    veg_spin: np.ndarray
+
+    @property
+    def ncell(self) -> int:
+        """Number of cells."""
+        return int(self.col.shape[0])
+
+    def copy(self) -> State:
+        """Deep copy."""
+        return State(*(a.copy() for a in self))
+
+    def take(self, cells: np.ndarray) -> State:
+        """The state of a subset of cells (copies)."""
+        return State(*(np.ascontiguousarray(a[cells]) for a in self))
+
+    def put(self, cells: np.ndarray, part: State) -> None:
+        """Write a subset's state back (inverse of :meth:`take`)."""
+        for dst, src in zip(self, part, strict=True):
+            dst[cells] = src
+
+
+def empty_state(ncell: int, npatch: int) -> State:
+    """A zero-filled state of the right shapes."""
+    z = np.zeros
+    return State(
+        vegc=z((ncell, npatch, NVEGC)),
+        pheno=z((ncell, npatch, NPHENO)),
+        col=z((ncell, NCOL)),
+        tsoi=z((ncell, NLEVGRND)),
+        h2oliq=z((ncell, NLEVSOI)),
+        h2oice=z((ncell, NLEVSOI)),
+        soilc=z((ncell, NDECOMP, NLEVSOI)),
+        bgc_acc=z((ncell, NACC, NLEVSOI)),
+        spin_acc=z((ncell, NSPIN, NLEVSOI)),
+        veg_spin=z((ncell, npatch, 2)),
+    )
+
+
+# ---------------------------------------------------------------- monthly output accumulators
+#: Output slots accumulated per cell over a chunk; fluxes are sums [g C m-2], states are sums of
+#: per-step values (divided by the step count by the driver), maxima are maxima.
+OUT_FLUX = ("GPP", "NPP", "AR", "MR", "GR", "HR", "NEP", "PRECIP")
+OUT_STATE = ("TLAI", "TOTVEGC", "TOTLITC", "TOTSOMC", "TOTECOSYSC", "TBOT", "FSDS", "TSOI_10CM", "H2OSOI_1M",
+             "FSH", "EFLX_LH_TOT", "SNOWDP")
+OUT_MAX = ("ALT",)
+OUT_NAMES = OUT_FLUX + OUT_STATE + OUT_MAX
+NOUT = len(OUT_NAMES)
+O = {name: i for i, name in enumerate(OUT_NAMES)}
+O_GPP, O_NPP, O_AR, O_MR, O_GR, O_HR, O_NEP, O_PRECIP = (O[n] for n in OUT_FLUX)
+(O_TLAI, O_TOTVEGC, O_TOTLITC, O_TOTSOMC, O_TOTECOSYSC, O_TBOT, O_FSDS, O_TSOI_10CM, O_H2OSOI_1M, O_FSH,
+ O_EFLX_LH_TOT, O_SNOWDP) = (O[n] for n in OUT_STATE)
+O_ALT = O["ALT"]
