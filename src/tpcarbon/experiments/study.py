@@ -1,0 +1,354 @@
+"""The study file: a TOML description of a whole study, loaded into a frozen ``StudyConfig``.
+
+Every key is validated on load; an unknown key, a wrong type or an impossible value is a
+one-line ``ConfigError`` naming the file, the key and the fix (with a suggestion for
+misspelt keys). ``tpcarbon init-study`` writes :data:`EXAMPLE_STUDY`, the commented
+template of every key and its default.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import hashlib
+import json
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from tpcarbon.errors import ConfigError
+from tpcarbon.surface.grid import SUPPORTED_RESOLUTIONS, TP_BBOX
+
+EXPERIMENTS = ("S1", "S2", "S3", "S4", "ssp126", "ssp245", "ssp370", "ssp585")
+HELD_VARIABLE = {"S2": "temp", "S3": "prec", "S4": "srad"}
+SCENARIOS = ("ssp126", "ssp245", "ssp370", "ssp585")
+
+
+@dataclasses.dataclass(frozen=True)
+class RegionConfig:
+    """``[region]``: where and at what resolution."""
+
+    bbox: tuple[float, float, float, float] = TP_BBOX
+    resolution: float = 1.0
+    mask: str = "default"
+    pft: str = "default"
+    soil: str = "default"
+
+
+@dataclasses.dataclass(frozen=True)
+class ForcingConfig:
+    """``[forcing]``: where the 3-hourly forcing comes from."""
+
+    source: str = "default"          # "default" (embedded generator), "cmfd", "cf"
+    path: str = ""                   # folder of CMFD files, or CF-NetCDF glob / Zarr store
+    seed: int = 1979                 # weather-generator seed (default source)
+    mapping: tuple[tuple[str, str], ...] = ()   # canonical name -> file variable (cf source)
+    cache: bool = True               # stream the runs from a Zarr cache built once
+
+
+@dataclasses.dataclass(frozen=True)
+class YearsConfig:
+    """``[years]``: historical and future periods."""
+
+    historical: tuple[int, int] = (1979, 2018)
+    future: tuple[int, int] = (2019, 2100)
+    analysis_future: tuple[int, int] = (2025, 2100)
+
+
+@dataclasses.dataclass(frozen=True)
+class SpinupTomlConfig:
+    """``[spinup]``."""
+
+    cycle_years: tuple[int, int] = (1979, 1998)
+    co2: str | float = "first-year"   # "first-year" (historical CO2 of the first cycle year) or ppm
+    ad_cycles: int = 1
+    max_years: int = 100
+    drift_threshold: float = 1.0      # g C m-2 yr-1
+    area_share: float = 0.03
+
+
+@dataclasses.dataclass(frozen=True)
+class ExperimentsConfig:
+    """``[experiments]``."""
+
+    run: tuple[str, ...] = EXPERIMENTS
+    hold_mode: str = "climatology"    # climatology | constant | detrend
+    hold_lrad: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ScenariosConfig:
+    """``[scenarios]``: SSP anomaly forcing."""
+
+    anomalies: str = "default"        # "default" (embedded pattern scaling) or a folder/glob of CMIP6 files
+    historical_files: str = ""        # CMIP6 historical files joined before 2015 (optional)
+    reference_period: tuple[int, int] = (2005, 2025)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelConfig:
+    """``[model]``."""
+
+    n_substeps: int = 2
+    paramfile: str = "default"
+
+
+@dataclasses.dataclass(frozen=True)
+class ComputeConfig:
+    """``[compute]``: serial, local Dask cluster, or an existing scheduler address."""
+
+    scheduler: str = "serial"         # "serial", "local", or "tcp://host:port"
+    workers: int = 2
+    cell_chunks: int = 0              # spatial chunks for Dask (0: one per worker)
+
+
+@dataclasses.dataclass(frozen=True)
+class OutputConfig:
+    """``[output]``."""
+
+    folder: str = "tpcarbon-study"
+    monthly: bool = False
+    checkpoint_years: int = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class StudyConfig:
+    """A whole study (frozen). ``source`` is the file it was read from (or "<defaults>")."""
+
+    name: str = "tibetan-plateau-nep"
+    region: RegionConfig = RegionConfig()
+    forcing: ForcingConfig = ForcingConfig()
+    years: YearsConfig = YearsConfig()
+    spinup: SpinupTomlConfig = SpinupTomlConfig()
+    experiments: ExperimentsConfig = ExperimentsConfig()
+    scenarios: ScenariosConfig = ScenariosConfig()
+    model: ModelConfig = ModelConfig()
+    compute: ComputeConfig = ComputeConfig()
+    output: OutputConfig = OutputConfig()
+    source: str = "<defaults>"
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-dict form (what the config hash is taken of; ``source`` excluded)."""
+        d = dataclasses.asdict(self)
+        d.pop("source")
+        return d
+
+    def config_hash(self, exclude: tuple[str, ...] = ("output", "compute")) -> str:
+        """SHA-256 (first 16 hex) of the settings that change results (output folder and compute excluded)."""
+        d = {k: v for k, v in self.to_dict().items() if k not in exclude}
+        return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+    def experiment_hash(self, experiment: str) -> str:
+        """Hash of what one experiment's output depends on (the study hash plus the experiment name)."""
+        return hashlib.sha256(f"{self.config_hash()}:{experiment}".encode()).hexdigest()[:16]
+
+    def with_changes(self, **sections: dict[str, Any]) -> StudyConfig:
+        """A copy with some keys of some sections replaced, e.g. ``with_changes(output={"folder": "x"})``."""
+        new = {}
+        for sec, changes in sections.items():
+            if sec == "name":
+                new["name"] = changes
+                continue
+            new[sec] = dataclasses.replace(getattr(self, sec), **changes)
+        return dataclasses.replace(self, **new)
+
+
+_SECTIONS = {
+    "region": RegionConfig, "forcing": ForcingConfig, "years": YearsConfig, "spinup": SpinupTomlConfig,
+    "experiments": ExperimentsConfig, "scenarios": ScenariosConfig, "model": ModelConfig,
+    "compute": ComputeConfig, "output": OutputConfig,
+}
+
+
+def _fail(path: str, key: str, problem: str, fix: str) -> ConfigError:
+    return ConfigError(path, problem, fix, variable=key)
+
+
+def _suggest(word: str, choices) -> str:
+    hits = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{hits[0]}'?" if hits else f"valid keys: {', '.join(sorted(choices))}"
+
+
+def _coerce(path: str, key: str, value: Any, default: Any) -> Any:
+    """Check a TOML value against the type of the field's default and convert lists to tuples."""
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise _fail(path, key, f"expected true or false, got {value!r}", "write true or false")
+        return value
+    if isinstance(default, int) and not isinstance(default, bool):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise _fail(path, key, f"expected an integer, got {value!r}", "write a whole number")
+        return value
+    if isinstance(default, float):
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise _fail(path, key, f"expected a number, got {value!r}", "write a number")
+        return float(value)
+    if isinstance(default, tuple):
+        if key.endswith("mapping"):
+            if not isinstance(value, dict):
+                raise _fail(path, key, "expected a table of name = \"file variable\"", 'e.g. mapping = {temp = "tas"}')
+            return tuple(sorted((str(k), str(v)) for k, v in value.items()))
+        if not isinstance(value, list):
+            raise _fail(path, key, f"expected a list, got {value!r}", f"write e.g. {list(default)!r}")
+        if default and isinstance(default[0], (int, float)) and not all(
+                isinstance(x, (int, float)) and not isinstance(x, bool) for x in value):
+            raise _fail(path, key, f"expected a list of numbers, got {value!r}", f"write e.g. {list(default)!r}")
+        if default and isinstance(default[0], (int, float)) and len(value) != len(default):
+            raise _fail(path, key, f"expected {len(default)} numbers, got {len(value)}",
+                        f"write e.g. {list(default)!r}")
+        if default and isinstance(default[0], int) and not isinstance(default[0], bool):
+            return tuple(int(x) for x in value)
+        if default and isinstance(default[0], float):
+            return tuple(float(x) for x in value)
+        return tuple(str(x) for x in value)
+    if default is None or isinstance(default, (str, float, int)):
+        if isinstance(value, (dict, list)):
+            raise _fail(path, key, f"expected a single value, got {value!r}", "write a string or number")
+        return value
+    return value
+
+
+def _validate(cfg: StudyConfig, path: str) -> None:
+    r = cfg.region
+    s, n, w, e = r.bbox
+    if not (-90 <= s < n <= 90 and -180 <= w < e <= 360):
+        raise _fail(path, "region.bbox", f"invalid box {list(r.bbox)}", "give [south, north, west, east] in degrees")
+    if r.resolution not in SUPPORTED_RESOLUTIONS and r.resolution <= 0:
+        raise _fail(path, "region.resolution", f"invalid resolution {r.resolution}", "use 1, 0.5, 0.25 or 0.1")
+    if cfg.forcing.source not in ("default", "cmfd", "cf"):
+        raise _fail(path, "forcing.source", f"unknown forcing source '{cfg.forcing.source}'",
+                    "use \"default\", \"cmfd\" or \"cf\"")
+    if cfg.forcing.source != "default" and not cfg.forcing.path:
+        raise _fail(path, "forcing.path", "a forcing path is required for this source",
+                    "set forcing.path to the CMFD folder or CF files")
+    y = cfg.years
+    if y.historical[0] > y.historical[1] or y.future[0] > y.future[1]:
+        raise _fail(path, "years", "a period ends before it starts", "give [first, last] years")
+    c0, c1 = cfg.spinup.cycle_years
+    if not (y.historical[0] <= c0 <= c1 <= y.historical[1]):
+        raise _fail(path, "spinup.cycle_years", f"{[c0, c1]} is not inside the historical period "
+                    f"{list(y.historical)}", "choose spin-up cycle years inside [years] historical")
+    if isinstance(cfg.spinup.co2, str) and cfg.spinup.co2 != "first-year":
+        raise _fail(path, "spinup.co2", f"unknown value '{cfg.spinup.co2}'", "use \"first-year\" or a number in ppm")
+    for exp in cfg.experiments.run:
+        if exp not in EXPERIMENTS:
+            raise _fail(path, "experiments.run", f"unknown experiment '{exp}' ({_suggest(exp, EXPERIMENTS)})",
+                        f"choose from {', '.join(EXPERIMENTS)}")
+    if cfg.experiments.hold_mode not in ("climatology", "constant", "detrend"):
+        raise _fail(path, "experiments.hold_mode", f"unknown mode '{cfg.experiments.hold_mode}'",
+                    "use climatology, constant or detrend")
+    if cfg.model.n_substeps < 1:
+        raise _fail(path, "model.n_substeps", "must be at least 1", "use 2 (default)")
+    sch = cfg.compute.scheduler
+    if sch not in ("serial", "local") and not sch.startswith(("tcp://", "tls://", "ucx://")):
+        raise _fail(path, "compute.scheduler", f"unknown scheduler '{sch}'",
+                    "use serial, local, or a scheduler address like tcp://host:8786")
+    if cfg.output.checkpoint_years < 1:
+        raise _fail(path, "output.checkpoint_years", "must be at least 1", "use e.g. 5")
+
+
+def study_from_dict(data: dict[str, Any], path: str = "<dict>") -> StudyConfig:
+    """Build and validate a ``StudyConfig`` from a parsed TOML mapping."""
+    top = {f.name for f in dataclasses.fields(StudyConfig)} - {"source"}
+    kwargs: dict[str, Any] = {"source": path}
+    for key, value in data.items():
+        if key not in top:
+            raise _fail(path, key, f"unknown table or key '{key}' ({_suggest(key, top)})",
+                        "remove it or correct its name (tpcarbon init-study prints every key)")
+        if key == "name":
+            kwargs["name"] = str(value)
+            continue
+        cls = _SECTIONS[key]
+        if not isinstance(value, dict):
+            raise _fail(path, key, f"'{key}' must be a table", f"write [{key}] and its keys below it")
+        defaults = cls()
+        fields = {f.name for f in dataclasses.fields(cls)}
+        sec = {}
+        for k, v in value.items():
+            if k not in fields:
+                raise _fail(path, f"{key}.{k}", f"unknown key '{k}' in [{key}] ({_suggest(k, fields)})",
+                            "remove it or correct its name")
+            sec[k] = _coerce(path, f"{key}.{k}", v, getattr(defaults, k))
+        kwargs[key] = cls(**sec)
+    cfg = StudyConfig(**kwargs)
+    _validate(cfg, path)
+    return cfg
+
+
+def load_study(path: str | os.PathLike) -> StudyConfig:
+    """Read a study TOML file.
+
+    Raises
+    ------
+    ConfigError
+        Missing file, TOML syntax error, unknown key, wrong type or impossible value.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ConfigError(path, "study file not found", "give the path of a study TOML (tpcarbon init-study writes one)")
+    try:
+        data = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, f"not valid TOML ({exc})", "fix the syntax at the position given") from None
+    except UnicodeDecodeError:
+        raise ConfigError(path, "not a text file", "give a TOML study file") from None
+    return study_from_dict(data, str(path))
+
+
+EXAMPLE_STUDY = '''# tpcarbon study file: every key with its default. Delete what you do not change.
+name = "tibetan-plateau-nep"
+
+[region]
+bbox = [26.0, 40.0, 73.0, 105.0]   # south, north, west, east (degrees)
+resolution = 1.0                   # degrees: 1, 0.5, 0.25 or 0.1
+mask = "default"                   # "default" (elevation >= 2500 m, connected, north of the Himalaya crest),
+                                   # or a NetCDF mask / GeoJSON / CSV polygon file
+pft = "default"                    # "default" (rule-based map) or a CLM surfdata_*.nc / PFT-fraction NetCDF
+soil = "default"                   # "default" (rule-based texture) or a NetCDF with PCT_SAND, PCT_CLAY
+
+[forcing]
+source = "default"                 # "default": embedded synthetic weather (no download)
+                                   # "cmfd": a folder of CMFD NetCDF files; "cf": CF-NetCDF glob or Zarr store
+path = ""
+seed = 1979                        # weather-generator seed (default source)
+cache = true                       # convert the forcing once into a Zarr cache tuned for the run
+# mapping = {temp = "tas", shum = "huss", pres = "ps", wind = "sfcWind", srad = "rsds", lrad = "rlds", prec = "pr"}
+
+[years]
+historical = [1979, 2018]
+future = [2019, 2100]              # SSP runs continue from the end of S1 (bridge years to 2025)
+analysis_future = [2025, 2100]
+
+[spinup]
+cycle_years = [1979, 1998]         # forcing years cycled during the spin-up
+co2 = "first-year"                 # "first-year" or a fixed value in ppm (e.g. 284.7 pre-industrial)
+ad_cycles = 1                      # cycles in accelerated-decomposition mode
+max_years = 100                    # stop (with a message) if not in equilibrium by then
+drift_threshold = 1.0              # g C m-2 yr-1 (CLM's criterion)
+area_share = 0.03                  # allowed land-area share above the threshold
+
+[experiments]
+run = ["S1", "S2", "S3", "S4", "ssp126", "ssp245", "ssp370", "ssp585"]
+hold_mode = "climatology"          # S2-S4: climatology (seasonal+diurnal cycle kept), constant, detrend
+hold_lrad = false                  # S4 also holds longwave
+
+[scenarios]
+anomalies = "default"              # "default" (embedded pattern scaling) or a folder/glob of CMIP6 monthly files
+historical_files = ""
+reference_period = [2005, 2025]    # CMIP6 climatology window (CTSM: 21 years centred on 2015)
+
+[model]
+n_substeps = 2                     # photosynthesis sub-steps per 3-h step
+paramfile = "default"              # or a CLM5 parameter file
+
+[compute]
+scheduler = "serial"               # "serial", "local" (Dask LocalCluster), or "tcp://host:8786"
+workers = 2
+cell_chunks = 0
+
+[output]
+folder = "tpcarbon-study"
+monthly = false
+checkpoint_years = 5
+'''
