@@ -352,7 +352,8 @@ def _dump_toml(cfg: StudyConfig) -> str:
             elif isinstance(v, str):
                 lines.append(f'{k} = "{v}"')
             elif isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)):
-                lines.append(f"{k} = {{{', '.join(f'{a} = \"{b}\"' for a, b in v)}}}")
+                pairs = ", ".join(f'{a} = "{b}"' for a, b in v)
+                lines.append(f"{k} = {{{pairs}}}")
             elif isinstance(v, (list, tuple)):
                 lines.append(f"{k} = {json.dumps(list(v))}")
             else:

@@ -18,6 +18,7 @@ from tpcarbon.constants import O2_MOLAR, RGAS, UMOL_C_TO_G_C, VKC
 from tpcarbon.params.fixed import (
     C4_KP_RATIO,
     DAYL_FACTOR_MIN,
+    GS_MIN_UMOL,
     KN_CANOPY,
     LEAF_N_AREA_MAX,
     RD_ELAI_FACTOR,
@@ -39,7 +40,6 @@ from tpcarbon.physics.photosynthesis import (
     calc_leaf_c3,
     calc_leaf_c4,
     calc_medlyn_ci,
-    calc_medlyn_gs,
     calc_rd25_top_atkin,
     calc_vcmax25_top,
 )
@@ -182,10 +182,9 @@ def canopy_patch(ip, pft, tlai, tsai, fb, leafc, btran, ta, qsat_a, qa, pa, rho_
         rd_sha = rd25 * c_sha * fr * btran * rd_sparse * light
         ag_sun = 0.0
         ag_sha = 0.0
-        an_sun = -rd_sun
-        an_sha = -rd_sha
-        cs_sun = ca
-        cs_sha = ca
+        gs_night = max(btran * g0, GS_MIN_UMOL)
+        gs_sun = gs_night
+        gs_sha = gs_night
         if day:
             rv, _ = calc_direct_fractions(sw_k)
             vis = SW_VIS_FRACTION * sw_k
@@ -194,22 +193,29 @@ def canopy_patch(ip, pft, tlai, tsai, fb, leafc, btran, ta, qsat_a, qa, pa, rho_
             par_sha = a_sha / ((1.0 - fsun) * lsai) if fsun < 1.0 else 0.0
             if c3:
                 if lai_sun > 0.0:
-                    ag_sun, an_sun, cs_sun = calc_leaf_c3(vc25 * c_sun * fv * btran, jm25 * c_sun * fj,
+                    ag_sun, an_sun, gs_sun = calc_leaf_c3(vc25 * c_sun * fv * btran, jm25 * c_sun * fj,
                                                           tp25 * c_sun * fp, rd_sun, kc, ko, gst, oi, ca, pa,
-                                                          ci_ratio, gb, par_sun, theta_cj, THETA_IP)
+                                                          ci_ratio, g0, g1, vpd, gb, par_sun, theta_cj,
+                                                          THETA_IP)
                 if lai_sha > 0.0:
-                    ag_sha, an_sha, cs_sha = calc_leaf_c3(vc25 * c_sha * fv * btran, jm25 * c_sha * fj,
+                    ag_sha, an_sha, gs_sha = calc_leaf_c3(vc25 * c_sha * fv * btran, jm25 * c_sha * fj,
                                                           tp25 * c_sha * fp, rd_sha, kc, ko, gst, oi, ca, pa,
-                                                          ci_ratio, gb, par_sha, theta_cj, THETA_IP)
+                                                          ci_ratio, g0, g1, vpd, gb, par_sha, theta_cj,
+                                                          THETA_IP)
             else:
                 if lai_sun > 0.0:
-                    ag_sun, an_sun, cs_sun = calc_leaf_c4(vc25 * c_sun * fv * btran, jm25 * c_sun * fj, rd_sun,
-                                                          ca, pa, ci_ratio, gb, par_sun, theta_cj, THETA_IP)
+                    ag_sun, an_sun, gs_sun = calc_leaf_c4(vc25 * c_sun * fv * btran, jm25 * c_sun * fj, rd_sun,
+                                                          ca, pa, ci_ratio, g0, g1, vpd, gb, par_sun, theta_cj,
+                                                          THETA_IP)
                 if lai_sha > 0.0:
-                    ag_sha, an_sha, cs_sha = calc_leaf_c4(vc25 * c_sha * fv * btran, jm25 * c_sha * fj, rd_sha,
-                                                          ca, pa, ci_ratio, gb, par_sha, theta_cj, THETA_IP)
-        gs_sun = calc_medlyn_gs(an_sun, cs_sun, pa, g0, g1, vpd, btran)
-        gs_sha = calc_medlyn_gs(an_sha, cs_sha, pa, g0, g1, vpd, btran)
+                    ag_sha, an_sha, gs_sha = calc_leaf_c4(vc25 * c_sha * fv * btran, jm25 * c_sha * fj, rd_sha,
+                                                          ca, pa, ci_ratio, g0, g1, vpd, gb, par_sha, theta_cj,
+                                                          THETA_IP)
+        # A_n <= 0 (dark, or respiration above assimilation): g_s = max(β g0, 1) (spec corrections #5)
+        if ag_sun - rd_sun <= 0.0:
+            gs_sun = gs_night
+        if ag_sha - rd_sha <= 0.0:
+            gs_sha = gs_night
         rs_sun = min(cf / gs_sun, RS_MAX)
         rs_sha = min(cf / gs_sha, RS_MAX)
         gpp += (ag_sun * lai_sun + ag_sha * lai_sha) * UMOL_C_TO_G_C

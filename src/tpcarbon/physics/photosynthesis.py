@@ -2,11 +2,12 @@
 
 Sources: spec §1.2-§1.9 (``PhotosynthesisMod.F90``: ``Photosynthesis``, ``ci_func``,
 ``ft``, ``fth``, ``fth25``, ``quadratic``). CLM5 solves c_i with a hybrid secant/Brent
-iteration (≤ 40 iterations). tpcarbon uses the closed form of the Medlyn model,
-c_i = c_s g1/(g1 + √D) (exact for g0 = 0 and no boundary layer), with one
-boundary-layer correction of c_s; the test suite compares it with the full CLM-style
-iteration (tests/reference/test_photosynthesis_reference.py): A differs by < 1 %.
-This is a named departure (the style guide's "closed form where one exists").
+iteration (≤ 40 iterations). tpcarbon starts from the closed form of the Medlyn model,
+c_i = c_a g1/(g1 + √D) (exact for g0 = 0 and no boundary layer), then makes one
+fixed-point pass of CLM's own system (c_s through the boundary layer, g_s from CLM's
+quadratic, c_i = c_s − 1.6 A_n P/g_s). Against the fully converged CLM solution
+(tests/reference/test_photosynthesis_reference.py) A differs by < 0.05 %; a named
+departure in form only (the style guide's "closed form where one exists").
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from tpcarbon.params.fixed import (
     F_NPS,
     GAMMA25_COEF,
     GB_CO2_RATIO,
+    GS_CO2_RATIO,
     HA_GAMMA,
     HA_JMAX,
     HA_KC,
@@ -359,6 +361,54 @@ def calc_medlyn_gs(an, cs, pres, g0, g1, vpd, beta):
 
 
 @kernel
+def calc_medlyn_gs_quadratic(an, cs, pres, g0, g1, gb, vpd):
+    """Medlyn stomatal conductance with leaf-surface humidity through the boundary layer (CLM5's quadratic).
+
+    g_s [mol m-2 s-1] is the larger root of :math:`g_s^2 + b g_s + c = 0` with
+    :math:`d = 1.6 A_n 10^{-6}/(c_s/P)`, :math:`b = -[2(g_0 10^{-6} + d) + (g_1 d)^2/(g_b 10^{-6} D_l)]`,
+    :math:`c = (g_0 10^{-6})^2 + [2 g_0 10^{-6} + d(1 - g_1^2/D_l)] d`, D_l = max(D, 50 Pa)/1000 kPa;
+    g_s = max(g_0, 1) when A_n ≤ 0.
+
+    Parameters
+    ----------
+    an : float
+        Net assimilation [µmol m-2 s-1].
+    cs : float
+        Leaf-surface CO2 [Pa].
+    pres : float
+        Pressure [Pa].
+    g0, g1 : float
+        Medlyn intercept [µmol m-2 s-1] and slope [kPa^0.5].
+    gb : float
+        Boundary-layer conductance [µmol m-2 s-1].
+    vpd : float
+        Canopy-air vapour pressure deficit [Pa].
+
+    Returns
+    -------
+    float
+        g_s [µmol H2O m-2 s-1].
+
+    References
+    ----------
+    Spec §1.9 (``ci_func_PHS``; [M] ``ci_func``).
+
+    Examples
+    --------
+    >>> round(calc_medlyn_gs_quadratic(10.0, 23.0, 60000.0, 100.0, 2.22, 1.32e6, 1000.0), 0)
+    139266.0
+    """
+    if an <= 0.0:
+        return max(g0, 1.0)
+    d_l = max(vpd, MEDLYN_VPD_MIN) / 1000.0
+    g0m = g0 * 1.0e-6
+    d = GS_CO2_RATIO * an * 1.0e-6 / (cs / pres)
+    b = -(2.0 * (g0m + d) + (g1 * d) ** 2 / (gb * 1.0e-6 * d_l))
+    c = g0m * g0m + (2.0 * g0m + d * (1.0 - g1 * g1 / d_l)) * d
+    return 0.5 * (-b + math.sqrt(max(b * b - 4.0 * c, 0.0))) * 1.0e6
+
+
+@kernel
 def calc_electron_transport(jmax, par_abs):
     """Electron transport rate J from absorbed PAR (smaller root of the non-rectangular hyperbola).
 
@@ -650,11 +700,15 @@ def calc_cs(ca, an, pres, gb):
 
 
 @kernel
-def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio, gb, par_abs, theta_cj, theta_ip):
-    """Gross and net C3 assimilation of one leaf class (sunlit or shaded) with Medlyn c_i.
+def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio, g0, g1, vpd, gb, par_abs, theta_cj,
+                 theta_ip):
+    """Gross and net C3 assimilation and stomatal conductance of one leaf class (sunlit or shaded).
 
-    .. math:: c_i^{(0)} = c_a\\,r,\; A^{(0)} = A(c_i^{(0)});\quad
-              c_s = c_a - 1.4 A_n^{(0)} P/g_b,\; c_i = c_s r,\; A_g = A(c_i);\quad r = g_1/(g_1 + \\sqrt{D})
+    .. math:: c_i^{(0)} = c_a r,\\ r = g_1/(g_1 + \\sqrt{D});\\quad A^{(0)} = A(c_i^{(0)});\\quad
+              c_s = c_a - 1.4 A_n^{(0)} P/g_b,\\ g_s = g_s(A_n^{(0)}, c_s),\\
+              c_i = c_s - 1.6 A_n^{(0)} P/g_s;\\quad A_g = A(c_i)
+
+    one fixed-point pass of CLM's c_i system from the Medlyn closed form (< 0.05 % from the converged solution).
 
     Parameters
     ----------
@@ -667,7 +721,11 @@ def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio
     pres : float
         Pressure [Pa].
     ci_ratio : float
-        Medlyn ratio c_i/c_s = g_1/(g_1 + √D) [-].
+        Medlyn ratio c_i/c_s = g_1/(g_1 + √D) [-] (:func:`calc_medlyn_ci` with c_s = 1).
+    g0, g1 : float
+        Medlyn intercept [µmol m-2 s-1] and slope [kPa^0.5].
+    vpd : float
+        Vapour pressure deficit [Pa].
     gb : float
         Boundary-layer conductance [µmol m-2 s-1].
     par_abs : float
@@ -678,32 +736,38 @@ def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio
     Returns
     -------
     (float, float, float)
-        A_g [µmol m-2 s-1], A_n [µmol m-2 s-1], c_s [Pa].
+        A_g [µmol m-2 s-1], A_n [µmol m-2 s-1], g_s [µmol H2O m-2 s-1].
 
     References
     ----------
-    Spec §1.4, §1.9; closed-form departure from ``ci_func`` (see module docstring).
+    Spec §1.4, §1.9; ``ci_func`` / ``ci_func_PHS`` (closed-form start, see the module docstring).
 
     Examples
     --------
     >>> r = calc_medlyn_ci(1.0, 2.35, 1000.0)
     >>> [round(x, 3) for x in calc_leaf_c3(50.0, 100.0, 8.35, 0.8, 40.49, 27840.0, 4.275, 20900.0, 40.0,
-    ...                                     100000.0, r, 2.0e6, 100.0, 0.98, 0.95)]
-    [10.474, 9.674, 39.314]
+    ...                                     100000.0, r, 100.0, 2.35, 1000.0, 2.0e6, 100.0, 0.98, 0.95)][:2]
+    [10.549, 9.749]
     """
     ci = ca * ci_ratio
     ac, aj, ap = calc_c3_limits(vcmax, jmax, tpu, kc, ko, gammastar, oi, ci, par_abs)
-    ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
-    cs = calc_cs(ca, ag - rd, pres, gb)
-    ci = cs * ci_ratio
+    an = calc_colimitation(ac, aj, ap, theta_cj, theta_ip) - rd
+    cs = calc_cs(ca, an, pres, gb)
+    gs = calc_medlyn_gs_quadratic(an, cs, pres, g0, g1, gb, vpd)
+    if an > 0.0:
+        ci = max(cs - GS_CO2_RATIO * an * pres / gs, 1.0e-6)
+    else:
+        ci = cs * ci_ratio
     ac, aj, ap = calc_c3_limits(vcmax, jmax, tpu, kc, ko, gammastar, oi, ci, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
-    return ag, ag - rd, cs
+    an = ag - rd
+    cs = calc_cs(ca, an, pres, gb)
+    return ag, an, calc_medlyn_gs_quadratic(an, cs, pres, g0, g1, gb, vpd)
 
 
 @kernel
-def calc_leaf_c4(vcmax, kp, rd, ca, pres, ci_ratio, gb, par_abs, theta_cj, theta_ip):
-    """Gross and net C4 assimilation of one leaf class with Medlyn c_i (as :func:`calc_leaf_c3`).
+def calc_leaf_c4(vcmax, kp, rd, ca, pres, ci_ratio, g0, g1, vpd, gb, par_abs, theta_cj, theta_ip):
+    """Gross and net C4 assimilation and stomatal conductance of one leaf class (as :func:`calc_leaf_c3`).
 
     .. math:: A_g = \\mathrm{colim}(V_{cmax},\\, \\alpha 4.6\\phi,\\, k_p c_i/P)
 
@@ -711,13 +775,13 @@ def calc_leaf_c4(vcmax, kp, rd, ca, pres, ci_ratio, gb, par_abs, theta_cj, theta
     ----------
     vcmax, kp, rd : float
         V_cmax, k_p and R_d at leaf temperature [µmol m-2 s-1].
-    ca, pres, ci_ratio, gb, par_abs, theta_cj, theta_ip : float
+    ca, pres, ci_ratio, g0, g1, vpd, gb, par_abs, theta_cj, theta_ip : float
         As in :func:`calc_leaf_c3`.
 
     Returns
     -------
     (float, float, float)
-        A_g, A_n [µmol m-2 s-1], c_s [Pa].
+        A_g, A_n [µmol m-2 s-1], g_s [µmol H2O m-2 s-1].
 
     References
     ----------
@@ -726,14 +790,21 @@ def calc_leaf_c4(vcmax, kp, rd, ca, pres, ci_ratio, gb, par_abs, theta_cj, theta
     Examples
     --------
     >>> r = calc_medlyn_ci(1.0, 1.62, 1000.0)
-    >>> [round(x, 3) for x in calc_leaf_c4(18.3, 366000.0, 0.5, 40.0, 100000.0, r, 2.0e6, 100.0, 0.8, 0.95)]
-    [13.845, 13.345, 39.066]
+    >>> [round(x, 3) for x in calc_leaf_c4(18.3, 366000.0, 0.5, 40.0, 100000.0, r, 100.0, 1.62, 1000.0, 2.0e6,
+    ...                                     100.0, 0.8, 0.95)][:2]
+    [13.847, 13.347]
     """
     ci = ca * ci_ratio
     ac, aj, ap = calc_c4_limits(vcmax, kp, ci, pres, par_abs)
-    ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
-    cs = calc_cs(ca, ag - rd, pres, gb)
-    ci = cs * ci_ratio
+    an = calc_colimitation(ac, aj, ap, theta_cj, theta_ip) - rd
+    cs = calc_cs(ca, an, pres, gb)
+    gs = calc_medlyn_gs_quadratic(an, cs, pres, g0, g1, gb, vpd)
+    if an > 0.0:
+        ci = max(cs - GS_CO2_RATIO * an * pres / gs, 1.0e-6)
+    else:
+        ci = cs * ci_ratio
     ac, aj, ap = calc_c4_limits(vcmax, kp, ci, pres, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
-    return ag, ag - rd, cs
+    an = ag - rd
+    cs = calc_cs(ca, an, pres, gb)
+    return ag, an, calc_medlyn_gs_quadratic(an, cs, pres, g0, g1, gb, vpd)
