@@ -110,7 +110,8 @@ def canopy_patch(ip, pft, tlai, tsai, fb, leafc, btran, ta, qsat_a, qa, pa, rho_
         n_area = min(leafc / (pft.leafcn[ip] * tlai), LEAF_N_AREA_MAX)
     else:
         n_area = 1.0 / (pft.slatop[ip] * pft.leafcn[ip])
-    dfac = min(max((dayl / dayl_max) ** 2, DAYL_FACTOR_MIN), 1.0)
+    dl = dayl / dayl_max
+    dfac = min(max(dl * dl, DAYL_FACTOR_MIN), 1.0)
     vc25 = calc_vcmax25_top(pft.i_vcad[ip], pft.s_vcad[ip], n_area, dfac)
     rd25 = calc_rd25_top_atkin(pft.lmr_intercept_atkin[ip], n_area, t10)
     rd_sparse = min(RD_ELAI_FACTOR[0] * math.exp(RD_ELAI_FACTOR[1] * elai), 1.0)

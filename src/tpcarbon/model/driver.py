@@ -112,19 +112,27 @@ def time_info(times: np.ndarray, dt: float = DT_FORCING) -> tuple[np.ndarray, np
     """Calendar day (1-based, fractional, UTC) of each interval centre, and step flags.
 
     Flags (int8 bit field): 1 = first step of a UTC day, 2 = last step of the day,
-    4 = last step of the year.
+    4 = last step of the year. A step belongs to the day of its centre; it is the first of its
+    day when the previous step's centre (one ``dt`` earlier) falls on another day, the last when
+    the next one does. Works for any step (3-hourly CMFD, half-hourly flux sites).
+
+    Examples
+    --------
+    >>> t = np.array(["2000-12-31T21:00", "2001-01-01T00:00"], dtype="datetime64[s]")
+    >>> time_info(t)[1].tolist()
+    [6, 1]
     """
     t = times.astype("datetime64[s]")
+    step = np.timedelta64(int(round(dt)), "s")
     year_start = t.astype("datetime64[Y]").astype("datetime64[s]")
-    day_start = t.astype("datetime64[D]").astype("datetime64[s]")
     calday = (t - year_start).astype(np.float64) / 86400.0 + 1.0
-    sec_of_day = (t - day_start).astype(np.float64)
+    day = t.astype("datetime64[D]")
+    prev_day = (t - step).astype("datetime64[D]")
+    next_t = t + step
     flags = np.zeros(t.size, dtype=np.int8)
-    flags[sec_of_day < dt / 2] |= 1
-    flags[sec_of_day + dt >= 86400.0 - dt / 2] |= 2
-    nxt = t + np.timedelta64(int(dt), "s")
-    last_of_year = nxt.astype("datetime64[Y]") != t.astype("datetime64[Y]")
-    flags[last_of_year & ((flags & 2) > 0)] |= 4
+    flags[prev_day != day] |= 1
+    flags[next_t.astype("datetime64[D]") != day] |= 2
+    flags[next_t.astype("datetime64[Y]") != t.astype("datetime64[Y]")] |= 4
     return calday, flags
 
 

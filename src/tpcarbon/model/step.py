@@ -311,7 +311,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         beta = calc_soil_evap_beta(vliq[0], watsat[0])
         lat_heat = HVAP if tsoi[0] >= TFRZ else HSUB
         z0g = Z0_SOIL
-    lw_ground = gap * lw + (1.0 - gap) * STEFAN * ta ** 4
+    ta2 = ta * ta
+    lw_ground = gap * lw + (1.0 - gap) * STEFAN * ta2 * ta2
     r_g = calc_ground_resistance(wind, z0g, gap)
     h0, dh0, h_sens, evap, devap = calc_ground_energy(t_top, sw_ground * (1.0 - albedo), lw_ground, emiss, ta, qa,
                                                       pa, rho_air, r_g, beta, lat_heat)

@@ -125,7 +125,7 @@ def calc_soil_conductivity(tk, liq, ice, dz, watsat, tksol, tkdry):
     lam_sat = math.exp((1.0 - watsat) * math.log(tksol) + watsat * fl * math.log(TKWAT)
                        + watsat * (1.0 - fl) * math.log(TKICE))
     if tk >= TFRZ:
-        ke = max(math.log10(sr) + 1.0, 0.0)
+        ke = max(math.log(sr) / math.log(10.0) + 1.0, 0.0)
     else:
         ke = sr
     return ke * lam_sat + (1.0 - ke) * tkdry
@@ -247,7 +247,7 @@ def calc_supercooled_liquid_max(tk, dz, watsat, sucsat, bsw):
     if tk >= TFRZ:
         return dz * DENH2O * watsat
     x = 1.0e3 * HFUS * (TFRZ - tk) / (GRAV * tk * sucsat)
-    return dz * DENH2O * watsat * x ** (-1.0 / bsw)
+    return dz * DENH2O * watsat * math.exp(-math.log(x) / bsw)
 
 
 @kernel

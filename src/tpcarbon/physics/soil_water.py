@@ -139,7 +139,7 @@ def calc_smp(vol_liq, watsat, sucsat, bsw):
     -12800.0
     """
     s = max(vol_liq / watsat, _S_FLOOR)
-    return max(-sucsat * s ** (-bsw), _SMP_MIN)
+    return max(-sucsat * math.exp(-bsw * math.log(s)), _SMP_MIN)
 
 
 @kernel
@@ -171,7 +171,7 @@ def calc_soilpsi_mpa(vol_liq, watsat, sucsat, bsw):
     if vol_liq <= 0.0:
         return SOILPSI_MIN_MPA
     s = max(vol_liq / watsat, SOILPSI_SAT_FLOOR)
-    return min(max(-sucsat * MPA_PER_MM * s ** (-bsw), SOILPSI_MIN_MPA), 0.0)
+    return min(max(-sucsat * MPA_PER_MM * math.exp(-bsw * math.log(s)), SOILPSI_MIN_MPA), 0.0)
 
 
 @kernel
@@ -251,7 +251,7 @@ def calc_btran_layer_smp(vol_liq, vol_ice, tsoi, watsat, sucsat, bsw):
         return math.inf
     eff = max(watsat - vol_ice, 0.01)
     s = max(vol_liq / eff, _S_FLOOR)
-    return -sucsat * s ** (-bsw)
+    return -sucsat * math.exp(-bsw * math.log(s))
 
 
 @kernel
@@ -334,7 +334,7 @@ def calc_ice_impedance(vol_ice, watsat):
     >>> round(calc_ice_impedance(0.2, 0.4), 4)
     0.001
     """
-    return 10.0 ** (-ICE_IMPEDANCE * min(vol_ice / watsat, 1.0))
+    return math.exp(-ICE_IMPEDANCE * math.log(10.0) * min(vol_ice / watsat, 1.0))
 
 
 @kernel
@@ -433,7 +433,7 @@ def solve_soil_water(liq, ice, dz, z, watsat, bsw, sucsat, hksat, infil, sink, d
     for j in range(nlev):
         theta[j] = max(liq[j], 0.0) / (DENH2O * dz[j])
         s = max(theta[j] / watsat[j], _S_FLOOR)
-        smp[j] = max(-sucsat[j] * s ** (-bsw[j]), _SMP_MIN)
+        smp[j] = max(-sucsat[j] * math.exp(-bsw[j] * math.log(s)), _SMP_MIN)
         # dψ/dθ (mm per m3 m-3), with θ floored as s
         dsmp[j] = -bsw[j] * smp[j] / (s * watsat[j])
     # interface fluxes (at old state) and their derivatives; rows of the tridiagonal
@@ -446,14 +446,14 @@ def solve_soil_water(liq, ice, dz, z, watsat, bsw, sucsat, hksat, infil, sink, d
         if j < nlev - 1:
             vol_tot_k = theta[j + 1] + ice[j + 1] / (DENICE * dz[j + 1])
             s1 = min((vol_tot_j + vol_tot_k) / (watsat[j] + watsat[j + 1]), 1.0)
-            kint = imp * hksat[j] * s1 ** (2.0 * bsw[j] + 3.0)
+            kint = imp * hksat[j] * math.exp((2.0 * bsw[j] + 3.0) * math.log(max(s1, 1.0e-30)))
             dzm = (z[j + 1] - z[j]) * 1000.0
             q = kint * ((smp[j] - smp[j + 1]) / dzm + 1.0)
             dq_dtop = kint * dsmp[j] / dzm
             dq_dbot = -kint * dsmp[j + 1] / dzm
         else:
             s1 = min(vol_tot_j / watsat[j], 1.0)
-            q = imp * hksat[j] * s1 ** (2.0 * bsw[j] + 3.0)
+            q = imp * hksat[j] * math.exp((2.0 * bsw[j] + 3.0) * math.log(max(s1, 1.0e-30)))
             dq_dtop = 0.0
             dq_dbot = 0.0
         cap = DENH2O * dz[j] / dt

@@ -138,8 +138,10 @@ def calc_ground_energy(t_g, sw_abs, lw_down, emiss, t_air, q_air, pres, rho_air,
     """
     es = calc_esat(t_g)
     qs = EPS_H2O * es / (pres - (1.0 - EPS_H2O) * es)
-    dqs = EPS_H2O * pres / (pres - (1.0 - EPS_H2O) * es) ** 2 * calc_desat_dt(t_g)
-    lw_up = emiss * STEFAN * t_g ** 4
+    den = pres - (1.0 - EPS_H2O) * es
+    dqs = EPS_H2O * pres / (den * den) * calc_desat_dt(t_g)
+    t2 = t_g * t_g
+    lw_up = emiss * STEFAN * t2 * t2
     h_sens = rho_air * CPAIR * (t_g - t_air) / r_g
     evap = beta * rho_air * (qs - q_air) / r_g
     devap = beta * rho_air * dqs / r_g
@@ -148,5 +150,5 @@ def calc_ground_energy(t_g, sw_abs, lw_down, emiss, t_air, q_air, pres, rho_air,
         evap = rho_air * (qs - q_air) / r_g
         devap = rho_air * dqs / r_g
     h = sw_abs + emiss * lw_down - lw_up - h_sens - lat_heat * evap
-    dh = -4.0 * emiss * STEFAN * t_g ** 3 - rho_air * CPAIR / r_g - lat_heat * devap
+    dh = -4.0 * emiss * STEFAN * t2 * t_g - rho_air * CPAIR / r_g - lat_heat * devap
     return h, dh, h_sens, evap, devap
