@@ -138,11 +138,11 @@ def forcing() -> None:
 @_handle_errors
 def forcing_generate(folder: str, years: str, resolution: float, seed: int) -> None:
     """Write the embedded default (synthetic) forcing in CMFD layout."""
+    y0, y1 = _years(years)
     from tpcarbon.forcing.generator import WeatherGenerator
     from tpcarbon.io.cmfd import write_default_forcing
     from tpcarbon.surface.grid import make_grid
 
-    y0, y1 = _years(years)
     files = write_default_forcing(folder, make_grid(resolution), (y0, y1), WeatherGenerator(seed=seed))
     click.echo(f"wrote {len(files)} files to {folder} (synthetic default forcing, NOT observational CMFD data)")
 
