@@ -31,6 +31,28 @@ from tpcarbon.params.fixed import (
     TPU_RATIO,
     Z_REF,
 )
+from tpcarbon.params.pft import (
+    PFT_C3PSN,
+    PFT_DISPLAR,
+    PFT_DLEAF,
+    PFT_I_VCAD,
+    PFT_LEAFCN,
+    PFT_LMR_INTERCEPT_ATKIN,
+    PFT_MEDLYNINTERCEPT,
+    PFT_MEDLYNSLOPE,
+    PFT_RHOLNIR,
+    PFT_RHOLVIS,
+    PFT_RHOSNIR,
+    PFT_RHOSVIS,
+    PFT_S_VCAD,
+    PFT_SLATOP,
+    PFT_TAULNIR,
+    PFT_TAULVIS,
+    PFT_TAUSNIR,
+    PFT_TAUSVIS,
+    PFT_XL,
+    PFT_Z0MR,
+)
 from tpcarbon.physics.atmosphere import calc_direct_fractions
 from tpcarbon.physics.photosynthesis import (
     calc_c3_temperature_factors,
@@ -104,16 +126,16 @@ def canopy_patch(ip, pft, tlai, tsai, fb, leafc, btran, ta, qsat_a, qa, pa, rho_
     gap = math.exp(-lsai)
     if lsai <= 0.0:
         return 0.0, 0.0, 0.0, sw, 1.0, 0.0
-    c3 = pft.c3psn[ip] > 0.5
+    c3 = pft[ip, PFT_C3PSN] > 0.5
     # ---- capacities at the top of the canopy (spec §1.5-§1.6)
     if tlai > 0.0 and leafc > 0.0:
-        n_area = min(leafc / (pft.leafcn[ip] * tlai), LEAF_N_AREA_MAX)
+        n_area = min(leafc / (pft[ip, PFT_LEAFCN] * tlai), LEAF_N_AREA_MAX)
     else:
-        n_area = 1.0 / (pft.slatop[ip] * pft.leafcn[ip])
+        n_area = 1.0 / (pft[ip, PFT_SLATOP] * pft[ip, PFT_LEAFCN])
     dl = dayl / dayl_max
     dfac = min(max(dl * dl, DAYL_FACTOR_MIN), 1.0)
-    vc25 = calc_vcmax25_top(pft.i_vcad[ip], pft.s_vcad[ip], n_area, dfac)
-    rd25 = calc_rd25_top_atkin(pft.lmr_intercept_atkin[ip], n_area, t10)
+    vc25 = calc_vcmax25_top(pft[ip, PFT_I_VCAD], pft[ip, PFT_S_VCAD], n_area, dfac)
+    rd25 = calc_rd25_top_atkin(pft[ip, PFT_LMR_INTERCEPT_ATKIN], n_area, t10)
     rd_sparse = min(RD_ELAI_FACTOR[0] * math.exp(RD_ELAI_FACTOR[1] * elai), 1.0)
     if c3:
         fv, fj, fp, fr, kc, ko, gst = tf[0], tf[1], tf[2], tf[3], tf[4], tf[5], tf[6]
@@ -129,20 +151,20 @@ def canopy_patch(ip, pft, tlai, tsai, fb, leafc, btran, ta, qsat_a, qa, pa, rho_
         theta_cj = THETA_CJ_C4
     ca = co2_ppm * 1.0e-6 * pa
     oi = O2_MOLAR * pa
-    g1 = pft.medlynslope[ip]
-    g0 = pft.medlynintercept[ip]
+    g1 = pft[ip, PFT_MEDLYNSLOPE]
+    g0 = pft[ip, PFT_MEDLYNINTERCEPT]
     ci_ratio = calc_medlyn_ci(1.0, g1, vpd)
     # leaf boundary layer: u_af = friction velocity above the canopy (CLM uaf = u*)
-    z0m = max(pft.z0mr[ip] * htop, 1.0e-3)
-    disp = min(pft.displar[ip] * htop, 0.9 * Z_REF)
+    z0m = max(pft[ip, PFT_Z0MR] * htop, 1.0e-3)
+    disp = min(pft[ip, PFT_DISPLAR] * htop, 0.9 * Z_REF)
     ustar = VKC * max(wind, 1.0) / math.log((Z_REF - disp) / z0m)
-    rb, gb = calc_leaf_boundary_conductance(max(ustar, 0.1), pft.dleaf[ip], ta, pa)
+    rb, gb = calc_leaf_boundary_conductance(max(ustar, 0.1), pft[ip, PFT_DLEAF], ta, pa)
     cf = pa / (RGAS * ta) * 1.0e6  # µmol m-3: g[µmol m-2 s-1] = cf * g[m s-1]
     # ---- optics (visible band, leaf + stem mix)
     wl = elai / lsai
-    sig_vis = (pft.rholvis[ip] + pft.taulvis[ip]) * wl + (pft.rhosvis[ip] + pft.tausvis[ip]) * (1.0 - wl)
-    sig_nir = (pft.rholnir[ip] + pft.taulnir[ip]) * wl + (pft.rhosnir[ip] + pft.tausnir[ip]) * (1.0 - wl)
-    phi1, phi2 = calc_ross_coefficients(pft.xl[ip])
+    sig_vis = (pft[ip, PFT_RHOLVIS] + pft[ip, PFT_TAULVIS]) * wl + (pft[ip, PFT_RHOSVIS] + pft[ip, PFT_TAUSVIS]) * (1.0 - wl)
+    sig_nir = (pft[ip, PFT_RHOLNIR] + pft[ip, PFT_TAULNIR]) * wl + (pft[ip, PFT_RHOSNIR] + pft[ip, PFT_TAUSNIR]) * (1.0 - wl)
+    phi1, phi2 = calc_ross_coefficients(pft[ip, PFT_XL])
     kd = 1.0 / calc_mubar(phi1, phi2)
     # ---- ground shortwave from the interval mean (both bands)
     sw_ground = sw

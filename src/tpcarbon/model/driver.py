@@ -50,7 +50,13 @@ from tpcarbon.model.state import (
 from tpcarbon.model.step import NSCRATCH, carbon_totals, init_structure, step_cell, update_profiles
 from tpcarbon.model.vegetation import NVOUT
 from tpcarbon.params.fixed import ANNAVG_T2M_INIT, SOM_SEED, SOM_SEED_DEPTH
-from tpcarbon.params.pft import Params, load_params
+from tpcarbon.params.pft import (
+    PFT_EVERGREEN,
+    PFT_FROOT_LEAF,
+    PFT_SLATOP,
+    Params,
+    load_params,
+)
 from tpcarbon.params.vertical import NLEVGRND, NLEVSOI, Z
 from tpcarbon.physics.soil_bgc import NDECOMP, S1, S2, S3, calc_base_rate, calc_q10_normalisation
 from tpcarbon.physics.solar import calc_coszen_mean, calc_daylength, calc_declination, calc_substep_coszen
@@ -214,6 +220,7 @@ class Model:
         self.params = params if params is not None else load_params()
         self.options = options if options is not None else ModelOptions()
         self.columns: Columns = build_columns(domain, self.params)
+        self.pft_matrix = self.params.pft_matrix
         self.base_k = base_rates(self.params)
         self.q10_norm = float(calc_q10_normalisation(self.params.scalar.q10_mr))
 
@@ -247,26 +254,26 @@ class Model:
         s.col[:, C_SNOW_T] = np.minimum(t0, 273.15)
         s.col[:, C_ANNAVG_T2M] = ANNAVG_T2M_INIT
         s.col[:, C_NALT_LAST] = 1.0
-        pft = self.params.pft
+        pft = self.pft_matrix
         for c in range(n):
             for p in range(npatch):
                 ip = int(d.pft_index[c, p])
                 if d.pft_frac[c, p] <= 0 or ip == 0:
                     continue
-                leafc = COLD_START_LAI / pft.slatop[ip]
-                if pft.evergreen[ip] > 0.5:
+                leafc = COLD_START_LAI / pft[ip, PFT_SLATOP]
+                if pft[ip, PFT_EVERGREEN] > 0.5:
                     s.vegc[c, p, LEAFC] = leafc
-                    s.vegc[c, p, FROOTC] = leafc * pft.froot_leaf[ip]
+                    s.vegc[c, p, FROOTC] = leafc * pft[ip, PFT_FROOT_LEAF]
                 else:
                     s.vegc[c, p, LEAFC_STOR] = 2.0 * leafc
-                    s.vegc[c, p, FROOTC_STOR] = 2.0 * leafc * pft.froot_leaf[ip]
+                    s.vegc[c, p, FROOTC_STOR] = 2.0 * leafc * pft[ip, PFT_FROOT_LEAF]
                     s.pheno[c, p, P_DORMANT] = 1.0
         decl_jan1 = calc_declination(1.0)
         for c in range(n):
             dl = calc_daylength(self.columns.lat[c], decl_jan1)
             s.col[c, C_DAYL] = dl
             s.col[c, C_PREV_DAYL] = dl
-            init_structure(self.columns.pft[c], self.columns.frac[c], s.vegc[c], s.pheno[c], pft,
+            init_structure(self.columns.pft[c], self.columns.frac[c], s.vegc[c], s.pheno[c], self.pft_matrix,
                            self.options.ad_mode)
         return s
 
@@ -302,7 +309,7 @@ class Model:
                    cols.bsw, cols.sucsat, cols.hksat, cols.tksol, cols.tkdry, cols.csol, cols.texture_t, cols.f13,
                    cols.ad_lat, cols.rootfr_w, cols.rootfr_c, cols.fdepth, state.vegc, state.pheno, state.col,
                    state.tsoi, state.h2oliq, state.h2oice, state.soilc, state.bgc_acc, state.spin_acc, state.veg_spin,
-                   self.params.pft, self.params.scalar, self.base_k, self.q10_norm, LAYER_DZ, LAYER_Z, LAYER_ZI,
+                   self.pft_matrix, self.params.scalar, self.base_k, self.q10_norm, LAYER_DZ, LAYER_Z, LAYER_ZI,
                    NLEVSOI, NLEVGRND, opts.dt, opts.n_substeps, opts.ad_mode, opts.spin_accumulate,
                    opts.balance_tol / steps_per_year, out, err)
         self._raise_on_error(err, chunk, state)

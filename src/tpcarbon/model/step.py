@@ -96,6 +96,20 @@ from tpcarbon.params.fixed import (
     Z0_SNOW,
     Z0_SOIL,
 )
+from tpcarbon.params.pft import (
+    PFT_DSLADLAI,
+    PFT_FR_FCEL,
+    PFT_FR_FLAB,
+    PFT_FR_FLIG,
+    PFT_LF_FCEL,
+    PFT_LF_FLAB,
+    PFT_LF_FLIG,
+    PFT_SHRUB,
+    PFT_SLATOP,
+    PFT_SMPSC,
+    PFT_SMPSO,
+    PFT_WOODY,
+)
 from tpcarbon.params.vertical import PHENO_LAYER
 from tpcarbon.physics.atmosphere import calc_air_density, calc_qsat, calc_snow_fraction, calc_vpd
 from tpcarbon.physics.respiration import calc_mr_q10_factor
@@ -188,11 +202,11 @@ def init_structure(pft_idx, frac, vegc, pheno, pft, ad_mode):
         ip = pft_idx[p]
         if frac[p] <= 0.0 or ip == 0:
             continue
-        pheno[p, P_TLAI] = calc_lai(vegc[p, LEAFC], pft.slatop[ip], pft.dsladlai[ip])
+        pheno[p, P_TLAI] = calc_lai(vegc[p, LEAFC], pft[ip, PFT_SLATOP], pft[ip, PFT_DSLADLAI])
         if pheno[p, P_TSAI] <= 0.0:
             pheno[p, P_TSAI] = calc_tsai(0.0, 0.0, 0.0, 0.0)
         dstem = vegc[p, DEADSTEMC] * (AD_DEADWOOD_FACTOR if ad_mode else 1.0)
-        htop, hbot = calc_canopy_height(pft.woody[ip], pft.shrub[ip], dstem, pheno[p, P_TLAI])
+        htop, hbot = calc_canopy_height(pft[ip, PFT_WOODY], pft[ip, PFT_SHRUB], dstem, pheno[p, P_TLAI])
         pheno[p, P_HTOP] = htop
         pheno[p, P_HBOT] = hbot
 
@@ -268,8 +282,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
             vout[p, 1] = 0.0
             continue
         ph = pheno[p]
-        fb = calc_burial_fraction(pft.woody[ip], ph[P_HTOP], ph[P_HBOT], snow_h)
-        btran = calc_btran_from_smp(bsmp, vice, watsat, rootfr_w[p], pft.smpso[ip], pft.smpsc[ip], nlevsoi, rootr)
+        fb = calc_burial_fraction(pft[ip, PFT_WOODY], ph[P_HTOP], ph[P_HBOT], snow_h)
+        btran = calc_btran_from_smp(bsmp, vice, watsat, rootfr_w[p], pft[ip, PFT_SMPSO], pft[ip, PFT_SMPSC], nlevsoi, rootr)
         gpp, lmr, et, swg, gp, elai = canopy_patch(ip, pft, ph[P_TLAI], ph[P_TSAI], fb, vegc[p, LEAFC], btran, ta,
                                                    qsat_a, qa, pa, rho_air, vpd, wind, sw, co2, col[C_T10], dayl,
                                                    dayl_max, ph[P_HTOP], n_sub, mu_sub, mu_mean, tf)
@@ -453,16 +467,16 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         for j in range(nlevsoi):
             s = surf[j] / dz_l[j]
             r = rp[j] / dz_l[j]
-            acc[A_IN_L1, j] += (lf * pft.lf_flab[ip] + la) * s + (fr * pft.fr_flab[ip] + lb) * r
-            acc[A_IN_L2, j] += lf * pft.lf_fcel[ip] * s + fr * pft.fr_fcel[ip] * r
-            acc[A_IN_L3, j] += lf * pft.lf_flig[ip] * s + fr * pft.fr_flig[ip] * r
+            acc[A_IN_L1, j] += (lf * pft[ip, PFT_LF_FLAB] + la) * s + (fr * pft[ip, PFT_FR_FLAB] + lb) * r
+            acc[A_IN_L2, j] += lf * pft[ip, PFT_LF_FCEL] * s + fr * pft[ip, PFT_FR_FCEL] * r
+            acc[A_IN_L3, j] += lf * pft[ip, PFT_LF_FLIG] * s + fr * pft[ip, PFT_FR_FLIG] * r
             acc[A_IN_CWD, j] += ca_ * s + cb * r
         # canopy structure
-        tlai = calc_lai(vc[LEAFC], pft.slatop[ip], pft.dsladlai[ip])
+        tlai = calc_lai(vc[LEAFC], pft[ip, PFT_SLATOP], pft[ip, PFT_DSLADLAI])
         ph[P_TSAI] = calc_tsai(ph[P_TSAI], tlai_old, tlai, dt)
         ph[P_TLAI] = tlai
         dstem = vc[DEADSTEMC] * (AD_DEADWOOD_FACTOR if ad_mode else 1.0)
-        htop, hbot = calc_canopy_height(pft.woody[ip], pft.shrub[ip], dstem, tlai)
+        htop, hbot = calc_canopy_height(pft[ip, PFT_WOODY], pft[ip, PFT_SHRUB], dstem, tlai)
         ph[P_HTOP] = htop
         ph[P_HBOT] = hbot
     # ---------------------------------------------------------------- decomposition scalars

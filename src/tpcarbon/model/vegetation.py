@@ -50,6 +50,23 @@ from tpcarbon.params.fixed import (
     STRESS_DECID_MIN_DAYL,
     STRESS_DECID_RAIN_MM,
 )
+from tpcarbon.params.pft import (
+    PFT_CROOT_STEM,
+    PFT_DEADWDCN,
+    PFT_EVERGREEN,
+    PFT_FLIVEWD,
+    PFT_FROOT_LEAF,
+    PFT_FROOTCN,
+    PFT_FUN_KAPPA,
+    PFT_GRPERC,
+    PFT_LEAF_LONG,
+    PFT_LEAFCN,
+    PFT_LIVEWDCN,
+    PFT_SEASON_DECID,
+    PFT_STEM_LEAF,
+    PFT_STRESS_DECID,
+    PFT_WOODY,
+)
 from tpcarbon.physics.allocation import (
     calc_c_allometry,
     calc_fun_lite_n_cost,
@@ -246,19 +263,16 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
     """
     for k in range(NVOUT):
         out[k] = 0.0
-    for i in range(NVEGC):
-        fl[i, 0] = 0.0
-        fl[i, 1] = 0.0
-        fl[i, 2] = 0.0
-    woody = pft.woody[ip]
+    fl[:, :] = 0.0
+    woody = pft[ip, PFT_WOODY]
     q10 = sp.q10_mr
     # ---- maintenance respiration (spec §4.3)
-    froot_mr = calc_froot_mr(vc[FROOTC], pft.frootcn[ip], BR_ROOT, q10_soil, rootfr_c, nlev)
+    froot_mr = calc_froot_mr(vc[FROOTC], pft[ip, PFT_FROOTCN], BR_ROOT, q10_soil, rootfr_c, nlev)
     stem_mr = 0.0
     croot_mr = 0.0
     if woody > 0.0:
-        stem_mr = calc_tissue_mr(vc[LIVESTEMC], pft.livewdcn[ip], sp.br_mr, ta, q10)
-        croot_mr = calc_tissue_mr(vc[LIVECROOTC], pft.livewdcn[ip], BR_ROOT, ta, q10)
+        stem_mr = calc_tissue_mr(vc[LIVESTEMC], pft[ip, PFT_LIVEWDCN], sp.br_mr, ta, q10)
+        croot_mr = calc_tissue_mr(vc[LIVECROOTC], pft[ip, PFT_LIVEWDCN], BR_ROOT, ta, q10)
     mr = leaf_mr + froot_mr + stem_mr + croot_mr
     # ---- allocation (spec §4.1-§4.2, FUN-lite §4.4)
     availc, xs = calc_mr_deficit(gpp, mr)
@@ -266,15 +280,15 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
     rec = calc_xsmr_recovery(vc[XSMRPOOL], availc, sp.dayscrecover, SECSPDAY)
     availc -= rec
     vc[XSMRPOOL] += rec * dt
-    f1 = pft.froot_leaf[ip]
-    f2 = pft.croot_stem[ip]
-    f3 = pft.stem_leaf[ip]
-    f4 = pft.flivewd[ip]
-    g1 = pft.grperc[ip]
+    f1 = pft[ip, PFT_FROOT_LEAF]
+    f2 = pft[ip, PFT_CROOT_STEM]
+    f3 = pft[ip, PFT_STEM_LEAF]
+    f4 = pft[ip, PFT_FLIVEWD]
+    g1 = pft[ip, PFT_GRPERC]
     c_allom = calc_c_allometry(woody, f1, f3, f2)
-    n_allom = calc_n_allometry(woody, f1, f3, f2, f4, pft.leafcn[ip], pft.frootcn[ip], pft.livewdcn[ip],
-                               pft.deadwdcn[ip])
-    ncost = calc_fun_lite_n_cost(availc, g1, c_allom / n_allom, pft.fun_kappa[ip])
+    n_allom = calc_n_allometry(woody, f1, f3, f2, f4, pft[ip, PFT_LEAFCN], pft[ip, PFT_FROOTCN], pft[ip, PFT_LIVEWDCN],
+                               pft[ip, PFT_DEADWDCN])
+    ncost = calc_fun_lite_n_cost(availc, g1, c_allom / n_allom, pft[ip, PFT_FUN_KAPPA])
     calloc = availc - ncost
     tissue = calloc / (1.0 + g1)
     gr = calc_growth_respiration(tissue, g1)
@@ -284,14 +298,14 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
     out[V_NCOST] = ncost
     # ---- phenology (spec §3)
     onset_event = False
-    evergreen = pft.evergreen[ip] > 0.5
-    season = pft.season_decid[ip] > 0.5
-    stress = pft.stress_decid[ip] > 0.5
+    evergreen = pft[ip, PFT_EVERGREEN] > 0.5
+    season = pft[ip, PFT_SEASON_DECID] > 0.5
+    stress = pft[ip, PFT_STRESS_DECID] > 0.5
     bglfr = 0.0
     bgtr = 0.0
     gdd_crit = calc_gdd_crit(annavg_t2m, sp.gddfunc_p1, sp.gddfunc_p2) if ph[P_DORMANT] > 0.5 else 0.0
     if evergreen:
-        bglfr, ktr = calc_evergreen_rates(pft.leaf_long[ip])
+        bglfr, ktr = calc_evergreen_rates(pft[ip, PFT_LEAF_LONG])
         for t in range(NTISSUE):
             fl[3 * t + 1, F_CHAIN] = ktr * vc[3 * t + 1]
             fl[3 * t + 2, F_CHAIN] = vc[3 * t + 2] / dt
@@ -300,9 +314,9 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
             onset_event, _ = _seasonal_phenology(ph, dt, ws_flag, dayl, t_soil3, gdd_crit, sp)
         elif stress:
             onset_event, _ = _stress_phenology(ph, dt, dayl, t_soil3, psi3, prec10, gdd_crit, sp)
-            lgsf = calc_long_growing_season(ph[P_DAYS_ACTIVE], pft.leaf_long[ip])
+            lgsf = calc_long_growing_season(ph[P_DAYS_ACTIVE], pft[ip, PFT_LEAF_LONG])
             if ph[P_OFFSET_FLAG] < 0.5:
-                bglfr = lgsf / (pft.leaf_long[ip] * DAYSPYR * SECSPDAY)
+                bglfr = lgsf / (pft[ip, PFT_LEAF_LONG] * DAYSPYR * SECSPDAY)
             if ph[P_ONSET_FLAG] < 0.5:
                 bgtr = lgsf / (DAYSPYR * SECSPDAY)
         if onset_event:
@@ -347,20 +361,22 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
         fl[LIVESTEMC, F_CHAIN] += lwt * vc[LIVESTEMC]
         fl[LIVECROOTC, F_CHAIN] += lwt * vc[LIVECROOTC]
     m = sp.r_mort / (DAYSPYR * SECSPDAY)
-    for i in range(XSMRPOOL):
+    # non-woody PFTs have no stem or coarse-root pools (allocation factors are 0): skip them
+    npool = XSMRPOOL if woody > 0.0 else 6
+    for i in range(npool):
         mi = m
         if ad_mode and (i == DEADSTEMC or i == DEADCROOTC):
             mi = m * AD_DEADWOOD_FACTOR
         fl[i, F_MORT] = mi * max(vc[i], 0.0)
     # ---- limit outflows to the pool content, then apply
-    for i in range(XSMRPOOL):
+    for i in range(npool):
         tot = (fl[i, 0] + fl[i, 1] + fl[i, 2]) * dt
         if tot > vc[i] and tot > 0.0:
             s = max(vc[i], 0.0) / tot
             fl[i, 0] *= s
             fl[i, 1] *= s
             fl[i, 2] *= s
-    for i in range(XSMRPOOL):
+    for i in range(npool):
         out_i = fl[i, 0] + fl[i, 1] + fl[i, 2]
         if out_i == 0.0:
             continue

@@ -113,6 +113,13 @@ class PftParams(NamedTuple):
     """FUN-lite effective N-acquisition cost κ [g C g-1 N] (spec §4.4 option 2; tpcarbon calibration)."""
 
 
+    def as_matrix(self) -> np.ndarray:
+        """The parameters packed as a float64 matrix (NPFT, NFIELD) for numba kernels; column k is field k,
+        named by the ``PFT_<FIELD>`` constants of this module."""
+        return np.ascontiguousarray(np.stack([np.asarray(getattr(self, f), dtype=np.float64) for f in self._fields],
+                                             axis=1))
+
+
 class ScalarParams(NamedTuple):
     """All-PFT scalar parameters (floats) from the file (spec §2 Table T-K)."""
 
@@ -159,12 +166,69 @@ class ScalarParams(NamedTuple):
     organic_max: float
 
 
+#: Column indices of :meth:`PftParams.as_matrix` (kernels index ``pftm[ip, PFT_SLATOP]``).
+PFT_C3PSN = 0
+PFT_WOODY = 1
+PFT_EVERGREEN = 2
+PFT_SEASON_DECID = 3
+PFT_STRESS_DECID = 4
+PFT_SLATOP = 5
+PFT_DSLADLAI = 6
+PFT_LEAF_LONG = 7
+PFT_LEAFCN = 8
+PFT_LFLITCN = 9
+PFT_FROOTCN = 10
+PFT_LIVEWDCN = 11
+PFT_DEADWDCN = 12
+PFT_FROOT_LEAF = 13
+PFT_STEM_LEAF = 14
+PFT_CROOT_STEM = 15
+PFT_FLIVEWD = 16
+PFT_GRPERC = 17
+PFT_GRPNOW = 18
+PFT_LF_FLAB = 19
+PFT_LF_FCEL = 20
+PFT_LF_FLIG = 21
+PFT_FR_FLAB = 22
+PFT_FR_FCEL = 23
+PFT_FR_FLIG = 24
+PFT_I_VCAD = 25
+PFT_S_VCAD = 26
+PFT_LMR_INTERCEPT_ATKIN = 27
+PFT_MEDLYNSLOPE = 28
+PFT_MEDLYNINTERCEPT = 29
+PFT_SMPSO = 30
+PFT_SMPSC = 31
+PFT_Z0MR = 32
+PFT_DISPLAR = 33
+PFT_DLEAF = 34
+PFT_XL = 35
+PFT_RHOLVIS = 36
+PFT_RHOLNIR = 37
+PFT_TAULVIS = 38
+PFT_TAULNIR = 39
+PFT_RHOSVIS = 40
+PFT_RHOSNIR = 41
+PFT_TAUSVIS = 42
+PFT_TAUSNIR = 43
+PFT_ROOTBETA_WATER = 44
+PFT_ROOTBETA_CARBON = 45
+PFT_SHRUB = 46
+PFT_FUN_KAPPA = 47
+NFIELD = 48
+
+
 class Params(NamedTuple):
     """Everything the model reads from the parameter file, plus its source path."""
 
     pft: PftParams
     scalar: ScalarParams
     source: str
+
+    @property
+    def pft_matrix(self) -> np.ndarray:
+        """:meth:`PftParams.as_matrix` (what kernels receive)."""
+        return self.pft.as_matrix()
 
 
 #: FUN-lite effective N-acquisition cost κ [g C g-1 N] by PFT (spec §4.4 option 2).
