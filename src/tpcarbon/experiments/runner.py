@@ -57,8 +57,41 @@ def git_hash() -> str:
         return ""
 
 
+def file_fingerprint(path: str | os.PathLike, max_hash_bytes: int = 200 * 1024 * 1024) -> dict:
+    """Identify an input: sha256 of a file (if ≤ ``max_hash_bytes``), or for a folder the number of files, their
+    total size and the sha256 of the sorted (name, size) listing (hashing ~75 GB of forcing is not practical)."""
+    import hashlib
+
+    p = Path(path)
+    if p.is_file():
+        info = {"path": str(p), "bytes": p.stat().st_size}
+        if p.stat().st_size <= max_hash_bytes:
+            h = hashlib.sha256()
+            with open(p, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            info["sha256"] = h.hexdigest()
+        return info
+    if p.is_dir():
+        files = sorted((str(f.relative_to(p)), f.stat().st_size) for f in p.rglob("*") if f.is_file())
+        listing = "\n".join(f"{n}\t{s}" for n, s in files).encode()
+        return {"path": str(p), "files": len(files), "bytes": sum(s for _, s in files),
+                "listing_sha256": hashlib.sha256(listing).hexdigest()}
+    return {"path": str(p), "missing": True}
+
+
 def provenance(cfg: StudyConfig, forcing_description: str, extra: dict | None = None) -> dict:
     """What a result depends on: versions, config hash, inputs (with checksums where they are files)."""
+    paramfile = load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile).source
+    inputs = {"parameter_file": file_fingerprint(paramfile)}
+    if cfg.forcing.source != "default" and cfg.forcing.path:
+        inputs["forcing"] = file_fingerprint(cfg.forcing.path)
+    for key in ("mask", "pft", "soil"):
+        value = getattr(cfg.region, key)
+        if value != "default":
+            inputs[key] = file_fingerprint(value)
+    if cfg.scenarios.anomalies != "default":
+        inputs["anomalies"] = file_fingerprint(cfg.scenarios.anomalies)
     prov = {
         "tpcarbon_version": tpcarbon.__version__,
         "git_hash": git_hash(),
@@ -66,7 +99,8 @@ def provenance(cfg: StudyConfig, forcing_description: str, extra: dict | None = 
         "study_file": cfg.source,
         "forcing_source": forcing_description,
         "created": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
-        "parameter_file": load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile).source,
+        "parameter_file": paramfile,
+        "inputs": inputs,
     }
     if extra:
         prov.update(extra)
@@ -224,7 +258,8 @@ def run_study(cfg: StudyConfig, log: Log = print, progress: bool = True, build_r
     attrs = {"title": f"tpcarbon {cfg.name}", "forcing_source": source.description,
              "tpcarbon_version": tpcarbon.__version__, "git_hash": prov["git_hash"], "spinup": spin_msg,
              "co2_source": "RCMIP v5.1.0 (Meinshausen et al. 2020) via fair 1.6.4",
-             "created": prov["created"], "resolution_deg": cfg.region.resolution}
+             "created": prov["created"], "resolution_deg": cfg.region.resolution,
+             "inputs": json.dumps(prov["inputs"], sort_keys=True)}
     if cfg.compute.scheduler != "serial":
         from tpcarbon.experiments.parallel import run_experiments_dask
 
