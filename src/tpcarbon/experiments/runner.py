@@ -345,7 +345,7 @@ def scenario_source(cfg: StudyConfig, source: ForcingSource, scenario: str, clim
                                           reference_period=tuple(sc.reference_period),
                                           historical_paths=sc.historical_files or None)
     return make_ssp_source(source, scenario, source.domain, anomalies, base_years=tuple(cfg.years.historical),
-                           years=tuple(cfg.years.future))
+                           years=tuple(cfg.years.future), climatology=clim)
 
 
 def _spinup(cfg: StudyConfig, model: Model, source: ForcingSource, out: Path, log: Log, progress: bool

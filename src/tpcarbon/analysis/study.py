@@ -1,0 +1,284 @@
+"""The study's analysis of a set of annual runs: series, trends, tables, maps (pure computation on arrays).
+
+Input is a mapping ``experiment -> RunData`` (annual gridded fields and cell areas), read
+from a tpcarbon run folder (:func:`load_run_folder`) or from CLM5 history files
+(``tpcarbon.io.clm_history``). Output is a :class:`StudyResults` of pandas tables and
+2-D maps that the report writes as CSV and PNG. Each step follows ``study.md``
+"Analysis methods":
+
+* regional series: area-weighted means over valid cells (:func:`~tpcarbon.analysis.stats.area_weighted_mean`);
+* trends: OLS slope with a two-sided t-test, and Mann-Kendall / Sen as a robustness check;
+* decadal table (calendar decades from 1980, as the study's Table 2);
+* sink/source classes of the period-mean NEP map (≥ 50, 0-50, < 0 g C m-2 yr-1) and area shares;
+* attribution: contribution = trend(S1) − trend(S_x), with the study's normalisations side by side;
+* per-pixel second-order partial correlation of NEP with temperature, precipitation and
+  shortwave (each controlling for the other two), dominant-driver map and area shares;
+* future statistics per SSP for the near (2025-2050), mid (2051-2075) and long (2076-2100) terms.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from tpcarbon.analysis import stats
+from tpcarbon.errors import InputError
+
+#: Carbon and climate variables of the regional series (when present).
+SERIES_VARS = ("GPP", "NPP", "AR", "HR", "NEP", "TLAI", "TOTVEGC", "TOTSOMC", "TOTECOSYSC", "TBOT", "PRECIP", "FSDS")
+#: Drivers of the partial correlation: name -> annual variable.
+DRIVERS = {"temperature": "TBOT", "precipitation": "PRECIP", "radiation": "FSDS"}
+#: Held factor of each sensitivity experiment.
+HELD_FACTOR = {"S2": "temperature", "S3": "precipitation", "S4": "radiation"}
+SSP_LABELS = {"ssp126": "SSP1-2.6", "ssp245": "SSP2-4.5", "ssp370": "SSP3-7.0", "ssp585": "SSP5-8.5"}
+FUTURE_PERIODS = ((2025, 2050), (2051, 2075), (2076, 2100))
+
+
+@dataclass
+class RunData:
+    """Annual gridded output of one experiment.
+
+    Attributes
+    ----------
+    years : ndarray (nt,)
+    values : dict of ndarray (nt, nlat, nlon)
+        NaN outside the simulated cells. Fluxes in g C m-2 yr-1, TBOT in K, PRECIP in mm yr-1, FSDS in W m-2.
+    area : ndarray (nlat, nlon)
+        Land area [m2] (NaN or 0 outside).
+    lat, lon : ndarray
+        Cell centres [degrees].
+    attrs : dict
+        Global attributes of the source (forcing description etc.).
+    """
+
+    years: NDArray[np.int64]
+    values: dict[str, NDArray[np.float64]]
+    area: NDArray[np.float64]
+    lat: NDArray[np.float64]
+    lon: NDArray[np.float64]
+    attrs: dict = field(default_factory=dict)
+
+    @property
+    def valid(self) -> NDArray[np.bool_]:
+        """Cells with data: (nlat, nlon)."""
+        nep = self.values.get("NEP")
+        ok = np.isfinite(self.area) & (self.area > 0)
+        if nep is not None:
+            ok &= np.isfinite(nep).any(axis=0)
+        return ok
+
+    def cells(self, name: str) -> NDArray[np.float64]:
+        """``values[name]`` at the valid cells, (nt, ncell)."""
+        return self.values[name][:, self.valid]
+
+    def select_years(self, first: int, last: int) -> RunData:
+        """A copy restricted to ``first..last``."""
+        sel = (self.years >= first) & (self.years <= last)
+        return RunData(self.years[sel], {k: v[sel] for k, v in self.values.items()}, self.area, self.lat,
+                       self.lon, self.attrs)
+
+
+def load_run_folder(run_dir: str | Path) -> dict[str, RunData]:
+    """Read ``runs/<experiment>/annual.nc`` of a tpcarbon run folder."""
+    import xarray as xr
+
+    run_dir = Path(run_dir)
+    files = sorted((run_dir / "runs").glob("*/annual.nc"))
+    if not files:
+        raise InputError(run_dir, "no runs/<experiment>/annual.nc found", "run `tpcarbon run STUDY.toml` first, "
+                         "or point at a finished run folder")
+    runs = {}
+    for f in files:
+        try:
+            with xr.open_dataset(f) as ds:
+                ds = ds.load()
+        except (OSError, ValueError) as exc:
+            raise InputError(f, f"cannot be read ({exc})", "rerun that experiment (delete its folder)") from None
+        area = np.where(ds["landmask"].values > 0, ds["area"].values * ds["landfrac"].fillna(0).values, np.nan)
+        values = {k: ds[k].values.astype(np.float64) for k in ds.data_vars if ds[k].dims == ("year", "lat", "lon")}
+        runs[f.parent.name] = RunData(ds["year"].values.astype(np.int64), values, area, ds["lat"].values,
+                                      ds["lon"].values, dict(ds.attrs))
+    return runs
+
+
+@dataclass
+class StudyResults:
+    """Tables (pandas) and maps (2-D arrays) of the analysis; see :func:`analyze`."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    maps: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    series: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+    lat: NDArray[np.float64] | None = None
+    lon: NDArray[np.float64] | None = None
+    synthetic: bool = False
+    forcing: str = ""
+
+
+def regional_series(runs: dict[str, RunData]) -> pd.DataFrame:
+    """Area-weighted annual means of :data:`SERIES_VARS` per experiment (long table)."""
+    rows = []
+    for exp, r in runs.items():
+        a = r.area[r.valid]
+        cols = {v: stats.area_weighted_mean(r.cells(v), a) for v in SERIES_VARS if v in r.values}
+        df = pd.DataFrame({"experiment": exp, "year": r.years, **cols})
+        rows.append(df)
+    out = pd.concat(rows, ignore_index=True)
+    if "TBOT" in out:
+        out["TBOT_degC"] = out["TBOT"] - 273.15
+    return out
+
+
+def trend_table(series: pd.DataFrame, variables=("GPP", "NPP", "HR", "NEP", "TBOT", "PRECIP", "FSDS")
+                ) -> pd.DataFrame:
+    """OLS and Mann-Kendall trends of each regional series per experiment [units yr-1]."""
+    rows = []
+    for exp, g in series.groupby("experiment", sort=False):
+        for v in variables:
+            if v not in g or g[v].isna().all() or len(g) < 3:
+                continue
+            y = g[v].to_numpy()
+            t = g["year"].to_numpy().astype(np.float64)
+            tr = stats.linear_trend(y, t)
+            mk = stats.mann_kendall(y, t) if len(g) >= 4 else None
+            rows.append({"experiment": exp, "variable": v, "first_year": int(t[0]), "last_year": int(t[-1]),
+                         "mean": float(np.mean(y)), "slope_per_yr": float(tr.slope), "pvalue": float(tr.pvalue),
+                         "stderr": float(tr.stderr), "sen_slope_per_yr": float(mk.sen_slope) if mk else np.nan,
+                         "mk_pvalue": float(mk.pvalue) if mk else np.nan})
+    return pd.DataFrame(rows)
+
+
+def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
+            future: tuple[int, int] = (2025, 2100)) -> StudyResults:
+    """All tables and maps of the study for the experiments present in ``runs``."""
+    if "S1" not in runs:
+        raise InputError(None, f"no control run S1 among {sorted(runs)}", "run or pass the S1 experiment")
+    s1 = runs["S1"]
+    if historical is not None:
+        runs = {k: (v.select_years(*historical) if k in ("S1", "S2", "S3", "S4") else v) for k, v in runs.items()}
+        s1 = runs["S1"]
+    res = StudyResults(lat=s1.lat, lon=s1.lon)
+    fsrc = str(s1.attrs.get("forcing_source", ""))
+    res.forcing = fsrc
+    res.synthetic = "SYNTHETIC" in fsrc.upper()
+    valid = s1.valid
+    area = s1.area[valid]
+    hist_runs = {k: v for k, v in runs.items() if k in ("S1", "S2", "S3", "S4")}
+    res.series = regional_series(runs)
+    res.tables["regional_annual"] = res.series
+    res.tables["trends"] = trend_table(res.series[res.series.experiment.isin(list(hist_runs))])
+
+    # decadal table of NEP (and NPP, HR) of S1
+    s = res.series[res.series.experiment == "S1"]
+    start = 1980 if s["year"].min() <= 1980 <= s["year"].max() - 1 else None
+    res.tables["decadal_S1"] = stats.decadal_table(s["year"].to_numpy(), {v: s[v].to_numpy() for v in
+                                                                           ("NEP", "NPP", "HR", "GPP")},
+                                                   start=start, with_change=True)
+    # maps of the S1 period
+    nep = s1.values["NEP"]
+    mean_nep = np.nanmean(nep, axis=0) if nep.shape[0] else nep[0]
+    res.maps["NEP_mean_S1"] = np.where(valid, mean_nep, np.nan)
+    for v in ("GPP", "NPP", "HR", "TLAI", "TOTSOMC"):
+        if v in s1.values:
+            res.maps[f"{v}_mean_S1"] = np.where(valid, np.nanmean(s1.values[v], axis=0), np.nan)
+    if s1.years.size >= 3:
+        tr = stats.linear_trend(s1.cells("NEP"), s1.years.astype(np.float64))
+        res.maps["NEP_trend_S1"] = _scatter(valid, tr.slope)
+        res.maps["NEP_trend_p_S1"] = _scatter(valid, tr.pvalue)
+    classes = stats.sink_classes(mean_nep[valid])
+    res.maps["sink_class_S1"] = _scatter(valid, classes.astype(np.float64))
+    shares = stats.class_area_shares(mean_nep[valid], area)
+    res.tables["sink_source_S1"] = pd.DataFrame([{"class": k, "area_share": v,
+                                                  "area_million_km2": v * area.sum() / 1e12}
+                                                 for k, v in shares.items()])
+
+    # attribution
+    held = {HELD_FACTOR[k]: k for k in ("S2", "S3", "S4") if k in hist_runs}
+    if held:
+        tabs = []
+        for v in ("NEP", "NPP", "HR"):
+            tr = res.tables["trends"]
+            get = lambda e: float(tr[(tr.experiment == e) & (tr.variable == v)]["slope_per_yr"].iloc[0])  # noqa: E731
+            df = stats.factor_contributions(get("S1"), {f: get(e) for f, e in held.items()})
+            df.insert(0, "variable", v)
+            tabs.append(df)
+        res.tables["attribution"] = pd.concat(tabs, ignore_index=True)
+        res.notes.append(stats.attribution_note(tabs[0]))
+        tmaps = {}
+        s1_slope = stats.linear_trend(s1.cells("NEP"), s1.years.astype(np.float64)).slope
+        for f, e in held.items():
+            r = hist_runs[e]
+            tmaps[f] = stats.linear_trend(r.values["NEP"][:, valid], r.years.astype(np.float64)).slope
+        for f, m in stats.factor_contribution_maps(s1_slope, tmaps).items():
+            res.maps[f"NEP_contribution_{f}"] = _scatter(valid, m)
+
+    # partial correlation and dominant driver
+    if all(v in s1.values for v in DRIVERS.values()) and s1.years.size >= 6:
+        y = s1.cells("NEP")
+        drv = {name: s1.cells(var) for name, var in DRIVERS.items()}
+        pc = stats.partial_correlation_drivers(y, drv)
+        for name, (r, p) in pc.items():
+            res.maps[f"partial_r_{name}"] = _scatter(valid, r)
+            res.maps[f"partial_p_{name}"] = _scatter(valid, p)
+        dom_any = _dominant_any(pc)
+        dom_sig = stats.dominant_driver(pc, alpha=0.05)
+        res.maps["dominant_driver"] = _scatter(valid, dom_any.astype(np.float64))
+        names = list(pc)
+        rows = []
+        for code, name in enumerate(names):
+            rows.append({"driver": name, "area_share_largest_abs_r": float(area[dom_any == code].sum() / area.sum()),
+                         "area_share_significant_p05": float(area[dom_sig == code].sum() / area.sum()),
+                         "mean_partial_r": float(np.nansum(pc[name][0] * area) / area.sum())})
+        rows.append({"driver": "none significant", "area_share_largest_abs_r": 0.0,
+                     "area_share_significant_p05": float(area[dom_sig < 0].sum() / area.sum()), "mean_partial_r": np.nan})
+        res.tables["dominant_driver"] = pd.DataFrame(rows)
+    elif s1.years.size < 6:
+        res.notes.append(f"Partial correlations need at least 6 years; S1 has {s1.years.size}: skipped.")
+
+    # future
+    ssps = [k for k in SSP_LABELS if k in runs]
+    if ssps:
+        frows, prows = [], []
+        periods = [p for p in FUTURE_PERIODS if p[0] <= future[1] and p[1] >= future[0]] or [future]
+        ref = float(np.nansum(res.maps["NEP_mean_S1"][valid] * area) / area.sum())
+        for k in ssps:
+            r = runs[k].select_years(*future)
+            if r.years.size == 0:
+                continue
+            reg = stats.area_weighted_mean(r.values["NEP"][:, valid], area)
+            tr = stats.linear_trend(reg, r.years.astype(np.float64)) if r.years.size >= 3 else None
+            frows.append({"scenario": SSP_LABELS[k], "first_year": int(r.years[0]), "last_year": int(r.years[-1]),
+                          "NEP_mean": float(reg.mean()), "NEP_min": float(reg.min()), "NEP_max": float(reg.max()),
+                          "year_of_max": int(r.years[np.argmax(reg)]),
+                          "trend_per_yr": float(tr.slope) if tr else np.nan,
+                          "trend_pvalue": float(tr.pvalue) if tr else np.nan,
+                          "change_vs_S1_mean": float(reg.mean() - ref),
+                          "sink_area_share": float(area[np.nanmean(r.values['NEP'][:, valid], axis=0) >= 0].sum()
+                                                   / area.sum())})
+            ps = stats.period_statistics(r.years, r.values["NEP"][:, valid], area, periods=periods)
+            ps.insert(0, "scenario", SSP_LABELS[k])
+            prows.append(ps)
+            res.maps[f"NEP_change_{k}"] = np.where(valid, np.nanmean(r.values["NEP"], axis=0) - mean_nep, np.nan)
+        res.tables["future_summary"] = pd.DataFrame(frows)
+        if prows:
+            res.tables["future_periods"] = pd.concat(prows, ignore_index=True)
+    return res
+
+
+def _dominant_any(pc: dict[str, tuple[NDArray, NDArray]]) -> NDArray[np.int64]:
+    """Index of the driver with the largest |partial r| per pixel (study's rule; -1 where all NaN)."""
+    r = np.stack([np.abs(v[0]) for v in pc.values()])
+    ok = np.isfinite(r).any(axis=0)
+    out = np.full(r.shape[1], -1, dtype=np.int64)
+    out[ok] = np.nanargmax(np.where(np.isfinite(r[:, ok]), r[:, ok], -1.0), axis=0)
+    return out
+
+
+def _scatter(valid: NDArray[np.bool_], values: NDArray) -> NDArray[np.float64]:
+    out = np.full(valid.shape, np.nan)
+    out[valid] = values
+    return out

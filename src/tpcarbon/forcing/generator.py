@@ -1,0 +1,300 @@
+"""The embedded default forcing: a deterministic, seeded 3-hourly weather generator for the plateau.
+
+No package carries gridded 3-hourly forcing over the Tibetan Plateau, so the default
+run uses **generated weather** (every output that uses it says so). The generator
+writes the seven CMFD variables in CMFD's raw conventions (``temp`` K, ``shum`` kg kg-1,
+``pres`` Pa, ``wind`` m s-1 instantaneous at the stamp; ``srad``, ``lrad`` W m-2 means
+over stamp ± 1.5 h; ``prec`` mm h-1 mean over the 3 h *ending* at the stamp), so the
+default run goes through the same CMFD reader as real data.
+
+Climatology (long-term means, 1979-2018), tuned so that the plateau mask of
+:mod:`tpcarbon.surface.default` has the study's numbers (``study.md`` Set-up): area mean
+air temperature -1.43 °C with +0.04 °C yr-1, precipitation 412 mm yr-1 with +3.45 mm yr-2:
+
+* annual mean temperature ``T = T0 - Γ z - a_φ (φ - 33°)`` [°C], Γ = 6.0 K km-1;
+  seasonal cycle of amplitude ``9 + 0.5 (φ - 30°)`` K peaking on day 196; diurnal range
+  13 K in the dry season, 9 K in the monsoon, minimum at 05 and maximum at 15 local solar time;
+* annual precipitation ``P = c exp(0.065 (λ - 90°) - 0.20 (φ - 33°))`` [mm], reduced to
+  a quarter in the low northern basins (Qaidam: φ > 35.5°, z < 2900 m, rising to full at
+  3800 m); monsoon seasonality (July peak) in the east, flatter in the west;
+  wet days from a spatially coherent daily field, exponential amounts, a nocturnal peak;
+* relative humidity from season and wetness, ``shum = RH q_sat``, capped at saturation;
+* pressure from the standard atmosphere at the cell elevation plus synoptic noise;
+* shortwave = top-of-atmosphere × clear-sky transmittance ``0.70 + 0.04 z[km]``
+  (≈ 0.88 at 4500 m, Yang et al. 2010) × cloud factor; longwave from Brutsaert's
+  clear-sky emissivity with cloud cover.
+
+Weather noise lives on fixed global lattices (2.5° synoptic knots, interpolated; 0.1°
+local knots), seeded by ``(seed, year, month, lattice tile)``: the weather at a place
+does not depend on the region or resolution asked for, and the same seed gives the same
+bytes on every machine. Each month is generated independently (a small discontinuity of
+the daily anomalies at month boundaries).
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.special import ndtr
+
+from tpcarbon.forcing.stream import month_times
+
+#: CMFD variable names in file order, with their raw units.
+CMFD_UNITS: dict[str, str] = {"temp": "K", "shum": "kg kg-1", "pres": "Pa", "wind": "m s-1", "srad": "W m-2",
+                              "lrad": "W m-2", "prec": "mm hr-1"}
+
+_TFRZ = 273.15
+_SOLAR_CONST = 1361.0     # W m-2 (CLM uses 1361 via the orbital code; spec §1.1)
+_STEFAN = 5.67e-8
+_LAPSE = 6.0e-3            # K m-1
+
+#: Temperature intercept [°C] tuned so the default 1° plateau mask averages -1.43 °C (1979-2018).
+T0_DEFAULT = 25.46
+#: Precipitation scale [mm yr-1] tuned so the default 1° plateau mask averages 412 mm (1979-2018).
+P0_DEFAULT = 308.0
+#: Trends of the study period (study.md Set-up).
+T_TREND = 0.04      # K yr-1
+P_TREND = 3.45      # mm yr-2 at the plateau mean (applied as a relative trend 3.45/412 yr-1)
+P_MEAN_TARGET = 412.0
+T_MEAN_TARGET = -1.43
+REF_YEAR = 1998.5   # centre of 1979-2018
+
+
+def esat_pa(tk: NDArray) -> NDArray:
+    """Saturation vapour pressure over water/ice [Pa] (Magnus form; generator use only).
+
+    .. math:: e_s = 611.2 \\exp\\left(\\frac{17.62\\,T_c}{243.12 + T_c}\\right)\\;(T_c \\ge 0),\\quad
+              611.2 \\exp\\left(\\frac{22.46\\,T_c}{272.62 + T_c}\\right)\\;(T_c < 0)
+    """
+    tc = np.asarray(tk, dtype=np.float64) - _TFRZ
+    return np.where(tc >= 0, 611.2 * np.exp(17.62 * tc / (243.12 + tc)), 611.2 * np.exp(22.46 * tc / (272.62 + tc)))
+
+
+def qsat(tk: NDArray, pres: NDArray) -> NDArray:
+    """Saturation specific humidity [kg kg-1]: ``0.622 e_s / (p - 0.378 e_s)``."""
+    e = esat_pa(tk)
+    return 0.622 * e / (np.asarray(pres) - 0.378 * e)
+
+
+def standard_pressure(elev_m: NDArray) -> NDArray:
+    """ICAO standard-atmosphere surface pressure [Pa]: ``101325 (1 - 2.25577e-5 z)^5.25588``."""
+    return 101325.0 * (1.0 - 2.25577e-5 * np.asarray(elev_m, dtype=np.float64)) ** 5.25588
+
+
+def coszen_interval_mean(doy_centre: NDArray, hour_utc_centre: NDArray, lat: NDArray, lon: NDArray,
+                         width_h: float = 3.0, nsub: int = 12) -> NDArray:
+    """Mean of max(cos Z, 0) over an interval (midpoint rule with ``nsub`` sub-steps) [-].
+
+    .. math:: \\bar\\mu = \\frac{1}{n}\\sum_k \\max(0, \\sin\\varphi\\sin\\delta + \\cos\\varphi\\cos\\delta\\cos h_k)
+
+    Declination from Spencer (1971). ``doy_centre``, ``hour_utc_centre`` shape (nt, 1);
+    ``lat``, ``lon`` shape (ncell,) in degrees. Returns (nt, ncell).
+    """
+    g = 2 * np.pi * (doy_centre - 1) / 365.0
+    decl = (0.006918 - 0.399912 * np.cos(g) + 0.070257 * np.sin(g) - 0.006758 * np.cos(2 * g)
+            + 0.000907 * np.sin(2 * g) - 0.002697 * np.cos(3 * g) + 0.00148 * np.sin(3 * g))
+    phi = np.deg2rad(lat)[None, :]
+    a = np.sin(phi) * np.sin(decl)
+    b = np.cos(phi) * np.cos(decl)
+    acc = np.zeros(np.broadcast_shapes(np.shape(doy_centre), phi.shape))
+    for k in range(nsub):
+        h_utc = hour_utc_centre + width_h * ((k + 0.5) / nsub - 0.5)
+        ha = np.deg2rad(15.0 * (h_utc + lon[None, :] / 15.0 - 12.0))
+        acc += np.maximum(a + b * np.cos(ha), 0.0)
+    return acc / nsub
+
+
+def _lattice_normals(seed: int, stream: int, year: int, month: int, lat: NDArray, lon: NDArray, n: int,
+                     spacing: float, interpolate: bool) -> NDArray:
+    """Standard-normal noise ``(n, ncell)`` from a fixed global lattice of knots.
+
+    Knots sit at multiples of ``spacing``; tiles of 16 x 16 knots draw their numbers
+    from ``default_rng([seed, stream, year, month, tile_i, tile_j])``. With
+    ``interpolate`` the noise is bilinear between knots and renormalised to unit variance.
+    """
+    tile = 16
+    fi = (np.asarray(lat) + 90.0) / spacing
+    fj = (np.asarray(lon) + 180.0) / spacing
+    if interpolate:
+        i0, j0 = np.floor(fi).astype(np.int64), np.floor(fj).astype(np.int64)
+        wi, wj = fi - i0, fj - j0
+        corners = [(i0, j0, (1 - wi) * (1 - wj)), (i0 + 1, j0, wi * (1 - wj)), (i0, j0 + 1, (1 - wi) * wj),
+                   (i0 + 1, j0 + 1, wi * wj)]
+    else:
+        corners = [(np.floor(fi).astype(np.int64), np.floor(fj).astype(np.int64), np.ones(np.shape(lat)))]
+    cache: dict[tuple[int, int], NDArray] = {}
+    out = np.zeros((n, np.size(lat)))
+    wsq = np.zeros(np.size(lat))
+    for ki, kj, w in corners:
+        ti, tj = ki // tile, kj // tile
+        vals = np.empty((n, np.size(lat)))
+        for key in set(zip(ti.tolist(), tj.tolist(), strict=True)):
+            if key not in cache:
+                rng = np.random.default_rng([seed, stream, year, month, key[0], key[1]])
+                cache[key] = rng.standard_normal((n, tile, tile))
+            sel = (ti == key[0]) & (tj == key[1])
+            vals[:, sel] = cache[key][:, ki[sel] % tile, kj[sel] % tile]
+        out += w * vals
+        wsq += w * w
+    return out / np.sqrt(wsq)
+
+
+def _smooth_days(x: NDArray) -> NDArray:
+    """1-2-1 running filter over days (axis 0), edges reflected; keeps unit variance roughly 0.61."""
+    p = np.concatenate([x[:1], x, x[-1:]])
+    y = 0.25 * p[:-2] + 0.5 * p[1:-1] + 0.25 * p[2:]
+    return y / np.sqrt(0.375)
+
+
+@dataclass(frozen=True)
+class WeatherGenerator:
+    """Deterministic seeded 3-hourly weather for any point on the plateau (see the module docstring).
+
+    Parameters
+    ----------
+    seed : int
+        Weather seed; the same seed gives the same weather everywhere.
+    t0, p0 : float
+        Temperature intercept [°C] and precipitation scale [mm yr-1] (defaults tuned to the study).
+    """
+
+    seed: int = 1979
+    t0: float = T0_DEFAULT
+    p0: float = P0_DEFAULT
+
+    @property
+    def description(self) -> str:
+        """One line for provenance and reports."""
+        return (f"SYNTHETIC weather from tpcarbon's seeded generator (seed {self.seed}), tuned to the study's plateau "
+                f"means ({T_MEAN_TARGET} °C, {P_MEAN_TARGET:.0f} mm, +{T_TREND} °C/yr, +{P_TREND} mm/yr) - "
+                "not observations")
+
+    # ------------------------------------------------------------------ climatology
+    def climatology(self, lat: NDArray, lon: NDArray, elev: NDArray) -> dict[str, NDArray]:
+        """Long-term (1979-2018) means at points.
+
+        Returns
+        -------
+        dict
+            ``temp_c`` annual mean air temperature [°C], ``prec_mm`` annual precipitation
+            [mm yr-1], ``temp_amp`` seasonal half-range [K], ``monsoon`` monsoon share weight [-].
+        """
+        lat, lon, elev = (np.asarray(a, dtype=np.float64) for a in (lat, lon, elev))
+        temp = self.t0 - _LAPSE * elev - 0.45 * (lat - 33.0)
+        basin = np.where(lat > 35.5, 0.25 + 0.75 * np.clip((elev - 2900.0) / 900.0, 0.0, 1.0), 1.0)
+        prec = self.p0 * np.exp(0.065 * (lon - 90.0) - 0.20 * (lat - 33.0)) * basin
+        monsoon = np.clip((lon - 75.0) / 15.0, 0.3, 1.0)
+        return {"temp_c": temp, "prec_mm": prec, "temp_amp": 9.0 + 0.5 * (lat - 30.0), "monsoon": monsoon}
+
+    @staticmethod
+    def monthly_precip_weights(monsoon: NDArray) -> NDArray:
+        """Share of annual precipitation falling in each calendar month, shape (12, ncell), columns sum to 1."""
+        m = np.arange(1, 13, dtype=np.float64)[:, None]
+        wet = 0.02 + np.exp(-(((m - 7.2) / 1.7) ** 2))
+        flat = 0.6 + 0.4 * np.exp(-(((m - 5.0) / 3.0) ** 2))
+        w = monsoon[None, :] * wet / wet.sum() + (1 - monsoon[None, :]) * flat / flat.sum()
+        return w / w.sum(axis=0, keepdims=True)
+
+    # ------------------------------------------------------------------ one month
+    def generate_month(self, year: int, month: int, lat: NDArray, lon: NDArray, elev: NDArray
+                       ) -> dict[str, NDArray]:
+        """The seven CMFD variables for one month at points.
+
+        Parameters
+        ----------
+        year, month : int
+            Calendar month (any year: trends extrapolate linearly from 1998.5).
+        lat, lon, elev : ndarray, shape (ncell,)
+            Points [degrees_north, degrees_east, m].
+
+        Returns
+        -------
+        dict
+            ``time`` (datetime64[s], CMFD stamps 00..21 UTC) and the seven variables, each
+            float32 (nt, ncell) in CMFD's raw units (:data:`CMFD_UNITS`).
+        """
+        lat, lon, elev = (np.asarray(a, dtype=np.float64).ravel() for a in (lat, lon, elev))
+        ncell = lat.size
+        t = month_times(year, month)
+        nt = t.size
+        ndays = nt // 8
+        clim = self.climatology(lat, lon, elev)
+        doy = (t - t.astype("datetime64[Y]")).astype("timedelta64[s]").astype(np.float64) / 86400.0 + 1.0
+        hour = (t - t.astype("datetime64[D]")).astype("timedelta64[s]").astype(np.float64) / 3600.0
+        lst = (hour[:, None] + lon[None, :] / 15.0) % 24.0
+        day_of = np.repeat(np.arange(ndays), 8)
+        s, y, m = self.seed, year, month
+
+        # interannual anomalies (one number per year from a synoptic lattice)
+        t_year = T_TREND * (year - REF_YEAR) + 0.45 * _lattice_normals(s, 1, y, 0, lat, lon, 1, 10.0, True)[0]
+        p_year = (1.0 + P_TREND / P_MEAN_TARGET * (year - REF_YEAR)) * np.exp(
+            0.10 * _lattice_normals(s, 2, y, 0, lat, lon, 1, 10.0, True)[0] - 0.005)
+
+        # synoptic daily fields
+        dT = 2.2 * _smooth_days(_lattice_normals(s, 3, y, m, lat, lon, ndays, 2.5, True))
+        zwet = (0.75 * _lattice_normals(s, 4, y, m, lat, lon, ndays, 2.5, True)
+                + 0.66 * _lattice_normals(s, 5, y, m, lat, lon, ndays, 0.1, False))
+        amount = -np.log(ndtr(_lattice_normals(s, 6, y, m, lat, lon, ndays, 0.1, False)).clip(1e-12, 1.0))
+        zdiurnal = _lattice_normals(s, 7, y, m, lat, lon, 8, 0.1, False)
+        dP = 150.0 * _smooth_days(_lattice_normals(s, 8, y, m, lat, lon, ndays, 2.5, True))
+        zwind = _lattice_normals(s, 9, y, m, lat, lon, ndays, 2.5, True)
+
+        # precipitation: monthly target, wet days, amounts, 3-hourly split
+        w_month = self.monthly_precip_weights(clim["monsoon"])[m - 1]
+        days_in_year = 366 if calendar.isleap(year) else 365
+        target_mm = clim["prec_mm"] * p_year * w_month * (ndays / (days_in_year / 12.0))
+        p_wet = np.clip(target_mm / ndays / (target_mm / ndays + 2.5), 0.04, 0.85)
+        wet = ndtr(zwet) < p_wet[None, :]
+        daily = np.where(wet, amount, 0.0)
+        tot = daily.sum(axis=0)
+        none = tot <= 0
+        if np.any(none):  # guarantee the month's total: one wet day on the synoptically wettest day
+            k = np.argmax(np.where(none[None, :], -zwet, -np.inf), axis=0)
+            daily[k[none], np.nonzero(none)[0]] = 1.0
+            wet[k[none], np.nonzero(none)[0]] = True
+            tot = daily.sum(axis=0)
+        daily *= target_mm / tot
+        # diurnal split: nocturnal-evening peak (~20 LST) with random weights, renormalised per day
+        shape = np.exp(0.5 * np.cos(2 * np.pi * (lst[:8] - 20.0) / 24.0) + 0.5 * zdiurnal)
+        shape /= shape.sum(axis=0, keepdims=True)
+        prec_mm_3h = daily[day_of] * shape[np.arange(nt) % 8]
+        prec = prec_mm_3h / 3.0  # mm h-1 over the 3 h ending at the stamp
+
+        # cloudiness and seasonality indices
+        season = np.exp(-(((doy[:, None] - 200.0) / 50.0) ** 2)) * clim["monsoon"][None, :]
+        cloud = np.clip(0.15 + 0.3 * season + 0.45 * wet[day_of], 0.0, 0.95)
+
+        # temperature
+        tday = (clim["temp_c"] + t_year)[None, :] + clim["temp_amp"][None, :] * np.cos(
+            2 * np.pi * (doy[:, None] - 196.0) / 365.25) + dT[day_of] - 1.5 * wet[day_of]
+        dtr = 13.0 - 4.0 * season - 3.0 * wet[day_of]
+        phase = np.where((lst >= 5.0) & (lst < 15.0), np.cos(np.pi * (lst - 15.0) / 10.0),
+                         np.cos(np.pi * ((lst - 15.0) % 24.0) / 14.0))
+        temp = _TFRZ + tday + 0.5 * dtr * phase
+
+        # pressure, humidity, wind
+        pres = standard_pressure(elev)[None, :] * (1.0 + 0.004 * np.cos(2 * np.pi * (doy[:, None] - 15.0) / 365.25)) \
+            + dP[day_of]
+        rh = np.clip(0.35 + 0.35 * season + 0.2 * wet[day_of] - 0.1 * (1 - clim["monsoon"][None, :]), 0.1, 0.95)
+        shum = np.minimum(rh * qsat(_TFRZ + tday, pres), qsat(temp, pres))
+        wind = np.clip((2.5 + 0.6 * (elev - 3500.0) / 1000.0)[None, :]
+                       * (1.0 + 0.25 * np.exp(-(((doy[:, None] - 75.0) / 45.0) ** 2)))
+                       * (1.0 + 0.3 * np.cos(2 * np.pi * (lst - 15.0) / 24.0))
+                       * np.exp(0.3 * zwind[day_of] - 0.045), 0.3, None)
+
+        # radiation: shortwave mean over stamp +- 1.5 h; longwave from emissivity
+        mu = coszen_interval_mean(doy[:, None], hour[:, None], lat, lon)
+        ecc = 1.0 + 0.033 * np.cos(2 * np.pi * doy[:, None] / 365.0)
+        tau = (0.70 + 0.04 * elev / 1000.0)[None, :] * (1.0 - 0.6 * cloud)
+        srad = _SOLAR_CONST * ecc * mu * tau
+        e_hpa = shum * pres / (0.622 + 0.378 * shum) / 100.0
+        eps_clear = 1.24 * (e_hpa / temp) ** (1.0 / 7.0)
+        eps = eps_clear * (1.0 - cloud) + 0.98 * cloud
+        lrad = eps * _STEFAN * temp**4
+
+        f32 = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
+        return {"time": t, "temp": f32(temp), "shum": f32(shum), "pres": f32(pres), "wind": f32(wind),
+                "srad": f32(srad), "lrad": f32(lrad), "prec": f32(prec)}

@@ -1,0 +1,390 @@
+"""CMFD files: write the default forcing in CMFD's layout, read and check CMFD folders.
+
+Layout (``data_formats.md`` §1.2): one NetCDF file per variable and month,
+``<Dir>/<var>_CMFD_V0106_B-01_03hr_010deg_YYYYMM.nc`` with ``Dir`` in
+``Temp SHum Pres Wind SRad LRad Prec``; v2.0 (``V0200``) and the older
+``ITPCAS-CMFD`` spelling, gzip-free, with or without sub-folders, are read too. Dims
+``(time, lat, lon)``, 8 steps a day from 00 UTC, both axes ascending (descending
+latitude is flipped).
+
+Conventions the reader applies (§1.1, §1.4): ``prec`` in mm hr-1 (v1.06) or kg m-2 s-1
+(v2.0, read from the ``units`` attribute) is the mean over the 3 h *ending* at the stamp,
+re-centred to the model's interval centres by ``(p(t) + p(t + 3 h)) / 2`` (total
+conserved; the month's last value uses the next month's first record when that file
+exists); ``srad``/``lrad`` are stamp-centred means and the state variables instantaneous,
+taken as they are. ``shum`` is capped at saturation (as CoLM does). A finer file grid
+(0.1° data, coarser run) is averaged area-conservatively onto the run grid.
+
+Bad input stops with one line naming the file and the fix: a missing month or variable,
+unknown units, values outside physical ranges, missing data at a simulated cell.
+Isolated missing records (at most 2 consecutive) are filled by linear interpolation in
+time and counted in the source's ``description``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from numpy.typing import NDArray
+
+from tpcarbon.errors import InputError
+from tpcarbon.forcing.stream import FORCING_VARS, ForcingChunk, month_times
+from tpcarbon.io.writers import atomic_path
+from tpcarbon.surface.domain import Domain
+from tpcarbon.surface.grid import Grid
+
+#: Sub-folder of each variable in the CMFD distribution.
+CMFD_DIRS = {"temp": "Temp", "shum": "SHum", "pres": "Pres", "wind": "Wind", "srad": "SRad", "lrad": "LRad",
+             "prec": "Prec"}
+#: File-name pattern the reader accepts (data_formats.md §1.2).
+CMFD_PATTERN = re.compile(r"^(?P<var>temp|shum|pres|wind|srad|lrad|prec)_(ITPCAS-)?CMFD_V0(?P<ver>106|200)_B-01_03hr_"
+                          r"010deg_(?P<ym>\d{6})\.nc$")
+#: Physical ranges (canonical units) outside of which a value is an error, not weather.
+VALID_RANGE = {"temp": (180.0, 340.0), "shum": (0.0, 0.06), "pres": (3.0e4, 1.1e5), "wind": (0.0, 75.0),
+               "srad": (0.0, 1500.0), "lrad": (40.0, 650.0), "prec": (0.0, 0.1)}
+_TIME_UNITS = "hours since 1900-01-01 00:00:00"
+
+
+def cmfd_filename(var: str, year: int, month: int) -> str:
+    """CMFD v1.06 file name, e.g. ``temp_CMFD_V0106_B-01_03hr_010deg_197901.nc``."""
+    return f"{var}_CMFD_V0106_B-01_03hr_010deg_{year:04d}{month:02d}.nc"
+
+
+# ------------------------------------------------------------------------------------------ writing
+def write_cmfd_month(folder: str | Path, var: str, year: int, month: int, lat: NDArray, lon: NDArray,
+                     data: NDArray, units: str, description: str = "") -> Path:
+    """Write one CMFD-layout file (``data`` shape (nt, nlat, nlon), float32) atomically."""
+    import netCDF4
+
+    folder = Path(folder) / CMFD_DIRS[var]
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / cmfd_filename(var, year, month)
+    t = month_times(year, month)
+    hours = (t - np.datetime64("1900-01-01T00:00:00", "s")).astype(np.int64) / 3600.0
+    with atomic_path(path) as tmp:
+        with netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
+            nc.createDimension("time", None)
+            nc.createDimension("lat", lat.size)
+            nc.createDimension("lon", lon.size)
+            v = nc.createVariable("time", "f8", ("time",))
+            v.units, v.calendar, v.standard_name = _TIME_UNITS, "standard", "time"
+            v[:] = hours
+            v = nc.createVariable("lat", "f4", ("lat",))
+            v.units, v.standard_name = "degrees_north", "latitude"
+            v[:] = lat
+            v = nc.createVariable("lon", "f4", ("lon",))
+            v.units, v.standard_name = "degrees_east", "longitude"
+            v[:] = lon
+            v = nc.createVariable(var, "f4", ("time", "lat", "lon"), zlib=True, complevel=1,
+                                  chunksizes=(min(8, t.size), lat.size, lon.size), fill_value=np.float32(1e20))
+            v.units = units
+            v.missing_value = np.float32(1e20)
+            v[:] = data
+            nc.title = f"{var} in CMFD layout"
+            if description:
+                nc.source = description
+                nc.comment = "SYNTHETIC: generated weather, not observations"
+    return path
+
+
+def write_default_forcing(folder: str | Path, grid: Grid, years: tuple[int, int], generator,
+                          progress: bool = True) -> list[Path]:
+    """Write the embedded default weather for the whole ``grid`` in CMFD layout.
+
+    Skips the work when ``folder/generated.json`` records the same generator, grid and
+    years (idempotent; resumable month by month otherwise).
+    """
+    from tqdm.auto import tqdm
+
+    from tpcarbon.forcing.generator import CMFD_UNITS
+    from tpcarbon.surface.default import aggregate_to_grid
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = {"generator": generator.description, "seed": generator.seed, "t0": generator.t0, "p0": generator.p0,
+             "bbox": grid.bbox, "res": grid.res, "years": list(years)}
+    marker = folder / "generated.json"
+    files = [folder / CMFD_DIRS[v] / cmfd_filename(v, y, m) for y in range(years[0], years[1] + 1)
+             for m in range(1, 13) for v in FORCING_VARS]
+    if marker.exists() and json.loads(marker.read_text()) == json.loads(json.dumps(stamp)):
+        return files
+    elev, _ = aggregate_to_grid(grid)
+    lat2, lon2 = np.meshgrid(grid.lat, grid.lon, indexing="ij")
+    months = [(y, m) for y in range(years[0], years[1] + 1) for m in range(1, 13)]
+    for y, m in tqdm(months, desc="default forcing", unit="month", disable=not progress, leave=False):
+        if all((folder / CMFD_DIRS[v] / cmfd_filename(v, y, m)).exists() for v in FORCING_VARS) and marker.exists():
+            continue
+        out = generator.generate_month(y, m, lat2.ravel(), lon2.ravel(), np.nan_to_num(elev.ravel(), nan=4000.0))
+        for v in FORCING_VARS:
+            write_cmfd_month(folder, v, y, m, grid.lat, grid.lon, out[v].reshape((-1,) + grid.shape),
+                             CMFD_UNITS[v], generator.description)
+    with atomic_path(marker) as tmp:
+        tmp.write_text(json.dumps(stamp))
+    return files
+
+
+# ------------------------------------------------------------------------------------------ reading
+def index_folder(folder: str | Path) -> dict[tuple[str, int, int], Path]:
+    """Map ``(var, year, month)`` to the CMFD file in ``folder`` (searched recursively)."""
+    folder = Path(folder)
+    if not folder.exists():
+        raise InputError(folder, "forcing folder not found", "give the folder holding the CMFD files ([forcing] path)")
+    if not folder.is_dir():
+        raise InputError(folder, "is a file, not a folder of CMFD files",
+                         "give the folder holding the CMFD files ([forcing] path)")
+    index: dict[tuple[str, int, int], Path] = {}
+    for p in folder.rglob("*.nc*"):
+        if p.name.endswith(".gz"):
+            raise InputError(p, "gzipped CMFD file", "gunzip the files first (gunzip -r FOLDER)")
+        mt = CMFD_PATTERN.match(p.name)
+        if mt:
+            ym = mt["ym"]
+            index[(mt["var"], int(ym[:4]), int(ym[4:]))] = p
+    if not index:
+        raise InputError(folder, "no CMFD files found (names like temp_CMFD_V0106_B-01_03hr_010deg_197901.nc)",
+                         "point [forcing] path at the CMFD folder, or use source = \"cf\" for other NetCDF")
+    return index
+
+
+def _units_factor(path: Path, var: str, units: str | None) -> tuple[float, float]:
+    """(scale, offset) converting a CMFD variable to canonical units; InputError when unknown."""
+    u = (units or "").strip().lower().replace("**", "").replace("^", "")
+    table = {
+        "temp": {"k": (1.0, 0.0), "kelvin": (1.0, 0.0), "degc": (1.0, 273.15), "c": (1.0, 273.15),
+                 "celsius": (1.0, 273.15), "degrees_celsius": (1.0, 273.15)},
+        "shum": {"kg kg-1": (1.0, 0.0), "kg/kg": (1.0, 0.0), "1": (1.0, 0.0), "g kg-1": (1e-3, 0.0),
+                 "g/kg": (1e-3, 0.0)},
+        "pres": {"pa": (1.0, 0.0), "hpa": (100.0, 0.0), "kpa": (1000.0, 0.0)},
+        "wind": {"m s-1": (1.0, 0.0), "m/s": (1.0, 0.0)},
+        "srad": {"w m-2": (1.0, 0.0), "w/m2": (1.0, 0.0)},
+        "lrad": {"w m-2": (1.0, 0.0), "w/m2": (1.0, 0.0)},
+        "prec": {"mm hr-1": (1.0 / 3600.0, 0.0), "mm/hr": (1.0 / 3600.0, 0.0), "mm h-1": (1.0 / 3600.0, 0.0),
+                 "mm/h": (1.0 / 3600.0, 0.0), "kg m-2 s-1": (1.0, 0.0), "mm s-1": (1.0, 0.0), "mm/s": (1.0, 0.0)},
+    }[var]
+    if u not in table:
+        raise InputError(path, f"unknown units '{units}'",
+                         f"set the units attribute to one of {', '.join(sorted(table))}", variable=var)
+    return table[u]
+
+
+class CmfdSource:
+    """A ``ForcingSource`` reading a CMFD folder month by month for a domain (see the module docstring)."""
+
+    def __init__(self, folder: str | Path, domain: Domain, years: tuple[int, int] | None = None):
+        self.folder = Path(folder)
+        self.domain = domain
+        self._index = index_folder(self.folder)
+        found = sorted({(y, m) for (_, y, m) in self._index})
+        if years is None:
+            years = (found[0][0], found[-1][0])
+        self._years = (int(years[0]), int(years[1]))
+        self._check_complete()
+        self._mapping: tuple | None = None
+        self.filled_records = 0
+        first = self._index[("temp", self._years[0], 1)]
+        synthetic = self._is_synthetic(first)
+        self.description = (f"{'SYNTHETIC default weather in ' if synthetic else ''}CMFD files in {self.folder}"
+                            + (f" ({synthetic})" if synthetic else ""))
+
+    @staticmethod
+    def _is_synthetic(path: Path) -> str:
+        import netCDF4
+
+        with netCDF4.Dataset(path) as nc:
+            return str(getattr(nc, "source", "")) if "SYNTHETIC" in str(getattr(nc, "comment", "")) else ""
+
+    @property
+    def years(self) -> tuple[int, int]:
+        """First and last year available."""
+        return self._years
+
+    def _check_complete(self) -> None:
+        for y in range(self._years[0], self._years[1] + 1):
+            for m in range(1, 13):
+                for v in FORCING_VARS:
+                    if (v, y, m) not in self._index:
+                        raise InputError(self.folder / CMFD_DIRS[v] / cmfd_filename(v, y, m),
+                                         f"missing CMFD file for {v} {y}-{m:02d}",
+                                         "download the missing month or shorten [years] / --years", variable=v)
+
+    def _cell_mapping(self, path: Path, lat: NDArray, lon: NDArray):
+        """How to take the domain's cells from a file grid: nearest cell, or area average of a finer grid."""
+        d = self.domain
+        res_file = float(np.median(np.abs(np.diff(lat)))) if lat.size > 1 else d.grid.res
+        s, n, w, e = d.grid.bbox
+        if (lat.min() - res_file / 2 > d.lat.min() + 1e-6 or lat.max() + res_file / 2 < d.lat.max() - 1e-6
+                or lon.min() - res_file / 2 > d.lon.min() + 1e-6 or lon.max() + res_file / 2 < d.lon.max() - 1e-6):
+            raise InputError(path, f"file grid {lat.min():.2f}-{lat.max():.2f}N {lon.min():.2f}-{lon.max():.2f}E "
+                             f"does not cover the region {s}-{n}N {w}-{e}E",
+                             "use forcing that covers the region, or shrink [region] bbox")
+        if res_file < d.grid.res * 0.75:
+            from tpcarbon.surface.regrid import Regridder
+
+            rows = np.nonzero((lat >= s - res_file) & (lat <= n + res_file))[0]
+            cols = np.nonzero((lon >= w - res_file) & (lon <= e + res_file))[0]
+            rg = Regridder(lat[rows], lon[cols], d.grid.lat, d.grid.lon)
+            return ("regrid", rows, cols, rg)
+        ri = np.abs(lat[:, None] - d.lat[None, :]).argmin(axis=0)
+        ci = np.abs(lon[:, None] - d.lon[None, :]).argmin(axis=0)
+        return ("nearest", ri, ci, None)
+
+    def _read(self, var: str, year: int, month: int, only_first: bool = False) -> NDArray:
+        """One variable-month at the domain cells in canonical units (nt, ncell), float64, NaN for missing."""
+        import netCDF4
+
+        path = self._index[(var, year, month)]
+        try:
+            nc = netCDF4.Dataset(path)
+        except OSError as exc:
+            raise InputError(path, f"cannot be opened as NetCDF ({exc.strerror or exc})",
+                             "re-download the file (it is corrupt or truncated)", variable=var) from None
+        with nc:
+            if var not in nc.variables:
+                raise InputError(path, f"variable '{var}' not in the file (has {', '.join(nc.variables)})",
+                                 "give the CMFD file of this variable", variable=var)
+            v = nc.variables[var]
+            v.set_auto_maskandscale(True)
+            lat = np.asarray(nc.variables["lat"][:], dtype=np.float64)
+            lon = np.asarray(nc.variables["lon"][:], dtype=np.float64)
+            flip = lat.size > 1 and lat[0] > lat[-1]
+            if flip:
+                lat = lat[::-1]
+            if self._mapping is None or self._mapping[0] != (lat.size, lon.size):
+                self._mapping = ((lat.size, lon.size), self._cell_mapping(path, lat, lon))
+            kind, a, b, rg = self._mapping[1]
+            nt = v.shape[0]
+            expected = month_times(year, month).size
+            if nt != expected:
+                raise InputError(path, f"{nt} time steps, expected {expected} (3-hourly for {year}-{month:02d})",
+                                 "re-download the file; CMFD months hold 8 steps a day", variable=var)
+            tsel = slice(0, 1) if only_first else slice(None)
+            scale, offset = _units_factor(path, var, getattr(v, "units", None))
+            try:
+                if kind == "nearest":
+                    raw = np.ma.filled(v[tsel].astype(np.float64), np.nan)
+                    if flip:
+                        raw = raw[:, ::-1]
+                    data = raw[:, a, b]
+                else:
+                    raw = np.ma.filled(v[tsel].astype(np.float64), np.nan)
+                    if flip:
+                        raw = raw[:, ::-1]
+                    sub = raw[:, a][:, :, b]
+                    data = np.stack([rg(s) for s in sub])[:, self.domain.rows, self.domain.cols]
+            except (OSError, RuntimeError, IndexError) as exc:
+                raise InputError(path, f"cannot be read ({exc})", "re-download the file (it is corrupt or truncated)",
+                                 variable=var) from None
+        data = data * scale + offset
+        data[np.abs(data) > 1e15] = np.nan
+        return data
+
+    def _fill_and_check(self, var: str, year: int, month: int, data: NDArray) -> NDArray:
+        path = self._index[(var, year, month)]
+        bad = ~np.isfinite(data)
+        if bad.any():
+            allbad = bad.all(axis=0)
+            if allbad.any():
+                i = int(np.nonzero(allbad)[0][0])
+                raise InputError(path, f"no data at the simulated cell {self.domain.lat[i]:.2f}N "
+                                 f"{self.domain.lon[i]:.2f}E ({int(allbad.sum())} cells)",
+                                 "remove those cells with [region] mask, or use forcing that covers them", variable=var)
+            run = bad.copy()
+            longest = np.zeros(bad.shape[1], dtype=np.int64)
+            cur = np.zeros(bad.shape[1], dtype=np.int64)
+            for k in range(bad.shape[0]):
+                cur = np.where(run[k], cur + 1, 0)
+                longest = np.maximum(longest, cur)
+            if longest.max() > 2:
+                i = int(np.argmax(longest))
+                raise InputError(path, f"{int(longest.max())} consecutive missing records at "
+                                 f"{self.domain.lat[i]:.2f}N {self.domain.lon[i]:.2f}E",
+                                 "fill the gap in the file or mask the cell out", variable=var)
+            t = np.arange(data.shape[0], dtype=np.float64)
+            for c in np.nonzero(bad.any(axis=0))[0]:
+                ok = ~bad[:, c]
+                data[~ok, c] = np.interp(t[~ok], t[ok], data[ok, c])
+            self.filled_records += int(bad.sum())
+        lo, hi = VALID_RANGE[var]
+        if var == "shum":
+            data = np.maximum(data, 0.0)
+        if data.min() < lo or data.max() > hi:
+            val = data.min() if data.min() < lo else data.max()
+            raise InputError(path, f"value {val:.4g} outside the physical range {lo}-{hi} (canonical units)",
+                             "check the file's units attribute and values", variable=var)
+        return data
+
+    def iter_chunks(self, first_year: int, last_year: int) -> Iterator[ForcingChunk]:
+        """Yield one canonical chunk per month (see ``tpcarbon.forcing.stream``)."""
+        from tpcarbon.forcing.generator import qsat
+
+        if first_year < self._years[0] or last_year > self._years[1]:
+            raise InputError(self.folder, f"years {first_year}-{last_year} requested, the folder has "
+                             f"{self._years[0]}-{self._years[1]}", "shorten the years or add the missing files")
+        for y in range(first_year, last_year + 1):
+            for m in range(1, 13):
+                f = {v: self._fill_and_check(v, y, m, self._read(v, y, m)) for v in FORCING_VARS}
+                ny, nm = (y + (m == 12), m % 12 + 1)
+                if ("prec", ny, nm) in self._index:
+                    nxt = self._fill_and_check("prec", ny, nm, self._read("prec", ny, nm, only_first=True))[0]
+                else:
+                    nxt = f["prec"][-1]
+                p = f["prec"]
+                f["prec"] = 0.5 * (p + np.concatenate([p[1:], nxt[None, :]]))
+                f["shum"] = np.minimum(f["shum"], qsat(f["temp"], f["pres"]))
+                c = lambda a: np.ascontiguousarray(a, dtype=np.float32)  # noqa: E731
+                yield ForcingChunk(month_times(y, m), *(c(f[v]) for v in FORCING_VARS))
+
+
+def open_cmfd(folder: str | Path, domain: Domain, years: tuple[int, int] | None = None) -> CmfdSource:
+    """Open a CMFD folder as a ``ForcingSource`` for ``domain`` (checks completeness up front)."""
+    return CmfdSource(folder, domain, years)
+
+
+def check_forcing_folder(folder: str | Path, years: tuple[int, int] | None = None, strict: bool = True) -> str:
+    """A short report on a CMFD folder: versions, months, units and value ranges of the first month.
+
+    Raises ``InputError`` (``strict``) on the first problem found.
+    """
+    import netCDF4
+
+    index = index_folder(folder)
+    months = sorted({(y, m) for (_, y, m) in index})
+    y0, y1 = (months[0][0], months[-1][0]) if years is None else years
+    lines = [f"{folder}: {len(index)} CMFD files, {months[0][0]}-{months[0][1]:02d} to "
+             f"{months[-1][0]}-{months[-1][1]:02d}"]
+    missing = [(v, y, m) for y in range(y0, y1 + 1) for m in range(1, 13) for v in FORCING_VARS
+               if (v, y, m) not in index]
+    if missing:
+        v, y, m = missing[0]
+        msg = f"{len(missing)} variable-months missing, first {v} {y}-{m:02d}"
+        if strict:
+            raise InputError(Path(folder) / CMFD_DIRS[v] / cmfd_filename(v, y, m), msg,
+                             "download the missing files or narrow --years", variable=v)
+        lines.append("MISSING: " + msg)
+    for v in FORCING_VARS:
+        key = next((k for k in sorted(index) if k[0] == v), None)
+        if key is None:
+            continue
+        path = index[key]
+        try:
+            with netCDF4.Dataset(path) as nc:
+                var = nc.variables[v]
+                data = np.ma.filled(var[:].astype(np.float64), np.nan)
+                scale, offset = _units_factor(path, v, getattr(var, "units", None))
+                units = getattr(var, "units", "?")
+        except OSError as exc:
+            raise InputError(path, f"cannot be opened as NetCDF ({exc})", "re-download the file", variable=v) from None
+        vals = data * scale + offset
+        vals = vals[np.isfinite(vals) & (np.abs(vals) < 1e15)]
+        lo, hi = VALID_RANGE[v]
+        ok = vals.size and vals.min() >= lo and vals.max() <= hi
+        lines.append(f"  {v:5s} units '{units}': {vals.min():.4g} .. {vals.max():.4g} (canonical) "
+                     f"{'ok' if ok else 'OUT OF RANGE'}")
+        if not ok and strict:
+            raise InputError(path, "values outside the physical range (canonical units)",
+                             "check the units attribute and the data", variable=v)
+    return "\n".join(lines)
