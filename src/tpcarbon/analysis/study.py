@@ -18,6 +18,7 @@ from a tpcarbon run folder (:func:`load_run_folder`) or from CLM5 history files
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -180,11 +181,11 @@ def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
                                                    start=start, with_change=True)
     # maps of the S1 period
     nep = s1.values["NEP"]
-    mean_nep = np.nanmean(nep, axis=0) if nep.shape[0] else nep[0]
+    mean_nep = _nanmean(nep, axis=0) if nep.shape[0] else nep[0]
     res.maps["NEP_mean_S1"] = np.where(valid, mean_nep, np.nan)
     for v in ("GPP", "NPP", "HR", "TLAI", "TOTSOMC"):
         if v in s1.values:
-            res.maps[f"{v}_mean_S1"] = np.where(valid, np.nanmean(s1.values[v], axis=0), np.nan)
+            res.maps[f"{v}_mean_S1"] = np.where(valid, _nanmean(s1.values[v], axis=0), np.nan)
     if s1.years.size >= 3:
         tr = stats.linear_trend(s1.cells("NEP"), s1.years.astype(np.float64))
         res.maps["NEP_trend_S1"] = _scatter(valid, tr.slope)
@@ -257,12 +258,12 @@ def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
                           "trend_per_yr": float(tr.slope) if tr else np.nan,
                           "trend_pvalue": float(tr.pvalue) if tr else np.nan,
                           "change_vs_S1_mean": float(reg.mean() - ref),
-                          "sink_area_share": float(area[np.nanmean(r.values['NEP'][:, valid], axis=0) >= 0].sum()
+                          "sink_area_share": float(area[_nanmean(r.values['NEP'][:, valid], axis=0) >= 0].sum()
                                                    / area.sum())})
             ps = stats.period_statistics(r.years, r.values["NEP"][:, valid], area, periods=periods)
             ps.insert(0, "scenario", SSP_LABELS[k])
             prows.append(ps)
-            res.maps[f"NEP_change_{k}"] = np.where(valid, np.nanmean(r.values["NEP"], axis=0) - mean_nep, np.nan)
+            res.maps[f"NEP_change_{k}"] = np.where(valid, _nanmean(r.values["NEP"], axis=0) - mean_nep, np.nan)
         res.tables["future_summary"] = pd.DataFrame(frows)
         if prows:
             res.tables["future_periods"] = pd.concat(prows, ignore_index=True)
@@ -276,6 +277,13 @@ def _dominant_any(pc: dict[str, tuple[NDArray, NDArray]]) -> NDArray[np.int64]:
     out = np.full(r.shape[1], -1, dtype=np.int64)
     out[ok] = np.nanargmax(np.where(np.isfinite(r[:, ok]), r[:, ok], -1.0), axis=0)
     return out
+
+
+def _nanmean(a: NDArray, axis: int = 0) -> NDArray[np.float64]:
+    """``np.nanmean`` without the warning for all-NaN cells (they stay NaN)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(a, axis=axis)
 
 
 def _scatter(valid: NDArray[np.bool_], values: NDArray) -> NDArray[np.float64]:

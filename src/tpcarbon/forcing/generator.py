@@ -90,19 +90,21 @@ def coszen_interval_mean(doy_centre: NDArray, hour_utc_centre: NDArray, lat: NDA
 
     .. math:: \\bar\\mu = \\frac{1}{n}\\sum_k \\max(0, \\sin\\varphi\\sin\\delta + \\cos\\varphi\\cos\\delta\\cos h_k)
 
-    Declination from Spencer (1971). ``doy_centre``, ``hour_utc_centre`` shape (nt, 1);
+    Declination and equation of time from Spencer (1971), as ``tpcarbon.physics.solar``. ``doy_centre``, ``hour_utc_centre`` shape (nt, 1);
     ``lat``, ``lon`` shape (ncell,) in degrees. Returns (nt, ncell).
     """
     g = 2 * np.pi * (doy_centre - 1) / 365.0
     decl = (0.006918 - 0.399912 * np.cos(g) + 0.070257 * np.sin(g) - 0.006758 * np.cos(2 * g)
             + 0.000907 * np.sin(2 * g) - 0.002697 * np.cos(3 * g) + 0.00148 * np.sin(3 * g))
+    eot_h = 229.18 * (0.000075 + 0.001868 * np.cos(g) - 0.032077 * np.sin(g) - 0.014615 * np.cos(2 * g)
+                      - 0.040849 * np.sin(2 * g)) / 60.0
     phi = np.deg2rad(lat)[None, :]
     a = np.sin(phi) * np.sin(decl)
     b = np.cos(phi) * np.cos(decl)
     acc = np.zeros(np.broadcast_shapes(np.shape(doy_centre), phi.shape))
     for k in range(nsub):
         h_utc = hour_utc_centre + width_h * ((k + 0.5) / nsub - 0.5)
-        ha = np.deg2rad(15.0 * (h_utc + lon[None, :] / 15.0 - 12.0))
+        ha = np.deg2rad(15.0 * (h_utc + eot_h + lon[None, :] / 15.0 - 12.0))
         acc += np.maximum(a + b * np.cos(ha), 0.0)
     return acc / nsub
 

@@ -212,9 +212,8 @@ def _index(
     axis: NDArray[np.float64], x: NDArray[np.float64], lon: bool, path: str, what: str
 ) -> NDArray[np.intp]:
     """Return the index on ``axis`` of each coordinate ``x`` (longitudes compared modulo 360)."""
-    period = 360.0 if lon else np.inf
-    a = np.mod(axis, period) if lon else axis
-    xx = np.mod(x, period) if lon else x
+    a = np.mod(axis, 360.0) if lon else axis
+    xx = np.mod(x, 360.0) if lon else x
     order = np.argsort(a)
     sa = a[order]
     j = np.searchsorted(sa, xx)
@@ -264,16 +263,19 @@ def _to_grid(
                 variable=name,
             )
         v = _values(da.transpose("time", dim))
-        ilat = _index(lat, _values(ds[vlat]), False, path, "lat")
-        ilon = _index(lon, _values(ds[vlon]), True, path, "lon")
-        k = ilat * lon.size + ilon
+        clat, clon = _values(ds[vlat]), _values(ds[vlon])
+        placed = np.isfinite(clat) & np.isfinite(clon)  # entries without coordinates are skipped
+        k = np.zeros(clat.size, dtype=np.intp)
+        k[placed] = _index(lat, clat[placed], False, path, "lat") * lon.size + _index(
+            lon, clon[placed], True, path, "lon"
+        )
         if vw is not None and vw in ds.variables:
             wda = ds[vw]
             w = _values(wda.transpose("time", dim)) if "time" in wda.dims else _values(wda)[None, :]
             w = np.broadcast_to(w, v.shape)
         else:
             w = np.ones_like(v)
-        ok = np.isfinite(v) & np.isfinite(w) & (w > 0.0)
+        ok = np.isfinite(v) & np.isfinite(w) & (w > 0.0) & placed[None, :]
         num = np.zeros((v.shape[0], lat.size * lon.size))
         den = np.zeros_like(num)
         np.add.at(num, (slice(None), k), np.where(ok, v * w, 0.0))

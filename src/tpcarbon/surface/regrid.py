@@ -42,7 +42,10 @@ def overlap_matrix(src_edges: NDArray[np.float64], dst_edges: NDArray[np.float64
     """
     a = np.maximum(dst_edges[:-1, None], src_edges[None, :-1])
     b = np.minimum(dst_edges[1:, None], src_edges[None, 1:])
-    return np.clip(b - a, 0.0, None)
+    w = np.clip(b - a, 0.0, None)
+    # overlaps of rounding size (edges computed from float centres) are not overlaps
+    tiny = 1e-9 * np.diff(src_edges).min()
+    return np.where(w > tiny, w, 0.0)
 
 
 class Regridder:
