@@ -104,7 +104,11 @@ def write_default_forcing(folder: str | Path, grid: Grid, years: tuple[int, int]
     from tpcarbon.surface.default import aggregate_to_grid
 
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(folder, f"cannot create the forcing folder ({exc.strerror})",
+                         "choose a writable output folder (--out)") from None
     stamp = {"generator": generator.description, "seed": generator.seed, "t0": generator.t0, "p0": generator.p0,
              "bbox": grid.bbox, "res": grid.res, "years": list(years)}
     marker = folder / "generated.json"
@@ -194,8 +198,11 @@ class CmfdSource:
     def _is_synthetic(path: Path) -> str:
         import netCDF4
 
-        with netCDF4.Dataset(path) as nc:
-            return str(getattr(nc, "source", "")) if "SYNTHETIC" in str(getattr(nc, "comment", "")) else ""
+        try:
+            with netCDF4.Dataset(path) as nc:
+                return str(getattr(nc, "source", "")) if "SYNTHETIC" in str(getattr(nc, "comment", "")) else ""
+        except OSError:  # reported with the file and the fix when the month is read
+            return ""
 
     @property
     def years(self) -> tuple[int, int]:
@@ -253,14 +260,29 @@ class CmfdSource:
             flip = lat.size > 1 and lat[0] > lat[-1]
             if flip:
                 lat = lat[::-1]
-            if self._mapping is None or self._mapping[0] != (lat.size, lon.size):
-                self._mapping = ((lat.size, lon.size), self._cell_mapping(path, lat, lon))
+            key = (lat.tobytes(), lon.tobytes())
+            if self._mapping is None or self._mapping[0] != key:
+                self._mapping = (key, self._cell_mapping(path, lat, lon))
             kind, a, b, rg = self._mapping[1]
             nt = v.shape[0]
             expected = month_times(year, month).size
             if nt != expected:
                 raise InputError(path, f"{nt} time steps, expected {expected} (3-hourly for {year}-{month:02d})",
                                  "re-download the file; CMFD months hold 8 steps a day", variable=var)
+            if "time" in nc.variables:
+                tv = nc.variables["time"]
+                try:
+                    dates = netCDF4.num2date(tv[:], tv.units, getattr(tv, "calendar", "standard"),
+                                             only_use_cftime_datetimes=False, only_use_python_datetimes=True)
+                    got = np.array([np.datetime64(d.replace(microsecond=0), "s") for d in dates])
+                except (AttributeError, ValueError, TypeError) as exc:
+                    raise InputError(path, f"time axis cannot be decoded ({exc})",
+                                     "give CF time units such as 'hours since 1900-01-01'", variable="time") from None
+                want = month_times(year, month)
+                if got.shape != want.shape or np.any(np.abs(got - want) > np.timedelta64(60, "s")):
+                    bad = int(np.argmax(np.abs(got - want) > np.timedelta64(60, "s")))
+                    raise InputError(path, f"time step {bad} is {got[bad]}, expected {want[bad]} (3-hourly from "
+                                     "00 UTC, no duplicates)", "re-download or repair the file", variable="time")
             tsel = slice(0, 1) if only_first else slice(None)
             scale, offset = _units_factor(path, var, getattr(v, "units", None))
             try:
@@ -372,6 +394,9 @@ def check_forcing_folder(folder: str | Path, years: tuple[int, int] | None = Non
         path = index[key]
         try:
             with netCDF4.Dataset(path) as nc:
+                if v not in nc.variables:
+                    raise InputError(path, f"variable '{v}' not in the file", "give the CMFD file of this variable",
+                                     variable=v)
                 var = nc.variables[v]
                 data = np.ma.filled(var[:].astype(np.float64), np.nan)
                 scale, offset = _units_factor(path, v, getattr(var, "units", None))
@@ -380,6 +405,8 @@ def check_forcing_folder(folder: str | Path, years: tuple[int, int] | None = Non
             raise InputError(path, f"cannot be opened as NetCDF ({exc})", "re-download the file", variable=v) from None
         vals = data * scale + offset
         vals = vals[np.isfinite(vals) & (np.abs(vals) < 1e15)]
+        if vals.size == 0:
+            raise InputError(path, "no valid values (all missing)", "re-download the file", variable=v)
         lo, hi = VALID_RANGE[v]
         ok = vals.size and vals.min() >= lo and vals.max() <= hi
         lines.append(f"  {v:5s} units '{units}': {vals.min():.4g} .. {vals.max():.4g} (canonical) "
