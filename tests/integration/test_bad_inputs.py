@@ -484,11 +484,6 @@ def test_ssp_source_with_anomalies_of_another_scenario(cmfd, domain, tmp_path):
     check_error(exc, "'ssp245'", "'ssp585'")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "GAP src/tpcarbon/experiments/scenarios.py make_ssp_source: raises InputError(None, ...), so the message starts "
-    "'<input>:' and names no file; MonthlyAnomalies does not remember where it was loaded/built from. Fix: keep a "
-    "`source` path on MonthlyAnomalies (set by load() and build_cmip6_anomalies) and pass it as the InputError "
-    "path."))
 def test_ssp_source_mismatch_names_the_anomaly_file(cmfd, domain, tmp_path):
     exc, path = _ssp_mismatch(cmfd, domain, tmp_path)
     check_error(exc, file=path)

@@ -195,10 +195,10 @@ def make_ssp_source(source: ForcingSource, scenario: str, domain: Domain, anomal
     Refuses anomalies of another scenario (CTSM#2301 ran the wrong SSP silently).
     """
     if anomalies.scenario != scenario:
-        raise InputError(None, f"anomalies are for '{anomalies.scenario}', the run is '{scenario}'",
+        raise InputError(anomalies.source, f"anomalies are for '{anomalies.scenario}', the run is '{scenario}'",
                          "give the anomaly files of the requested scenario")
     if anomalies.years[0] > years[0] or anomalies.years[-1] < years[1]:
-        raise InputError(None, f"anomalies cover {anomalies.years[0]}-{anomalies.years[-1]}, the run needs "
+        raise InputError(anomalies.source, f"anomalies cover {anomalies.years[0]}-{anomalies.years[-1]}, the run needs "
                          f"{years[0]}-{years[1]}", "give anomaly files covering the projection years")
     base: ForcingSource = source
     if climatology is not None:

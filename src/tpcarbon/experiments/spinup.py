@@ -33,7 +33,7 @@ from tpcarbon.forcing.stream import ForcingSource
 from tpcarbon.model.bgc import ad_factor
 from tpcarbon.model.columns import LAYER_DZ, LAYER_Z
 from tpcarbon.model.driver import Model
-from tpcarbon.model.matrix import build_system, phase_ratio, solve_steady_state
+from tpcarbon.model.matrix import build_system, phase_ratio, shift_to_steady_state, solve_steady_state
 from tpcarbon.model.state import C_SPIN_NDAYS, DEADCROOTC, DEADSTEMC, NVEGC, S_IN0, S_POOL0, State
 from tpcarbon.params.fixed import AD_DEADWOOD_FACTOR
 from tpcarbon.params.vertical import NLEVSOI
@@ -95,6 +95,11 @@ def solve_soil(model: Model, state: State, ad_mode: bool, last_year: tuple[np.nd
     ``recent`` = (input sums, day counts) of the cycle's last years: when given, the litter inputs of the
     steady state are their mean (vegetation still growing early in the AD cycle), the rates those of the
     whole cycle.
+
+    In AD mode (pools growing from a cold start) each pool is set to X* mapped to the end-of-cycle seasonal
+    phase. In normal mode the end-of-cycle stock is corrected by the remaining part of its deviation
+    from steady state (``shift_to_steady_state``), which keeps the interannual phase of the periodic
+    solution; setting it to X* instead leaves every following cycle a drift of either sign.
     """
     sp = model.params.scalar
     nl = NLEVSOI
@@ -109,7 +114,12 @@ def solve_soil(model: Model, state: State, ad_mode: bool, last_year: tuple[np.nd
             u[:4 * nl] = (recent[0][c] / (recent[1][c] * 86400.0)).reshape(-1)
         mean_now = state.spin_acc[c, S_POOL0:S_POOL0 + NDECOMP].reshape(-1) / ndays
         x = solve_steady_state(m, u, mean_now)
-        state.soilc[c] = x.reshape(NDECOMP, nl) * phase_ratio(last_year[0][c], last_year[1][c], state.soilc[c])
+        if ad_mode:
+            state.soilc[c] = x.reshape(NDECOMP, nl) * phase_ratio(last_year[0][c], last_year[1][c], state.soilc[c])
+        else:
+            turnovers = (-np.diag(m) * ndays * 86400.0).reshape(NDECOMP, nl)
+            state.soilc[c] = shift_to_steady_state(state.soilc[c], mean_now.reshape(NDECOMP, nl),
+                                                   x.reshape(NDECOMP, nl), turnovers)
     state.spin_acc[:] = 0.0
     state.col[:, C_SPIN_NDAYS] = 0.0
 

@@ -88,6 +88,8 @@ class MonthlyAnomalies:
         Scenario label, e.g. ``"ssp245"``.
     description : str
         Where the anomalies come from (written to provenance).
+    source : Path or None
+        The file or folder they were read from (named in error messages); None if built in memory.
     """
 
     years: NDArray[np.int64]
@@ -95,6 +97,7 @@ class MonthlyAnomalies:
     scale: dict[str, NDArray[np.float64]]
     scenario: str
     description: str = ""
+    source: Path | None = None
     _index: dict[int, int] = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -211,7 +214,8 @@ class MonthlyAnomalies:
                 raise InputError(path, "no year coordinate", "write the file with MonthlyAnomalies.save",
                                  variable="year")
             return cls(years=ds["year"].values.astype(np.int64), add=add, scale=scale,
-                       scenario=str(ds.attrs.get("scenario", "")), description=str(ds.attrs.get("description", "")))
+                       scenario=str(ds.attrs.get("scenario", "")), description=str(ds.attrs.get("description", "")),
+                       source=path)
 
 
 def _load_var(ds: xr.Dataset, path: Path, name: str, units: str) -> np.ndarray:
@@ -700,7 +704,8 @@ def build_cmip6_anomalies(paths: str | os.PathLike | Sequence[str | os.PathLike]
             f"(truncated at the ends) relative to {r0}-{r1}; additive temp/shum/pres/wind, factors prec/srad/lrad "
             f"capped at {allcaps['prec']:g}/{allcaps['srad']:g}/{allcaps['lrad']:g}; bilinear to the run grid")
     return MonthlyAnomalies(years=years, add={k: mean[k] for k in ADDITIVE_VARS},
-                            scale={k: mean[k] for k in SCALE_VARS}, scenario=scenario, description=desc)
+                            scale={k: mean[k] for k in SCALE_VARS}, scenario=scenario, description=desc,
+                            source=Path(where) if where is not None else None)
 
 
 # ------------------------------------------------------------------------------------------- synthetic files
