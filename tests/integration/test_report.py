@@ -72,3 +72,27 @@ def test_report_is_self_contained_and_flags_generated_weather(results, tmp_path)
     assert "data:image/png;base64," in html and 'src="figures/' not in html
     assert (tmp_path / "tables" / "attribution.csv").exists()
     assert (tmp_path / "figures" / "fig05_sink_source.png").exists()
+
+
+def _browser_available() -> bool:
+    import importlib.util
+    import shutil
+    return shutil.which("chromium") is not None and importlib.util.find_spec("playwright") is not None
+
+
+@pytest.mark.skipif(not _browser_available(), reason="needs Debian chromium and the playwright package "
+                    "(scripts/check_report_render.py); not on CI machines")
+def test_report_renders_in_headless_chromium_with_every_image_loaded(results, tmp_path):
+    import importlib.util
+    import shutil
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location(
+        "check_report_render", Path(__file__).parents[2] / "scripts" / "check_report_render.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    path = build_report(tmp_path, results=results)
+    info = mod.check(path, tmp_path / "shot.png", shutil.which("chromium"))
+    assert info["images"] >= 5 and info["loaded"] == info["images"], info["broken"]
+    assert "GENERATED WEATHER" in info["banner"].upper() or any("GENERATED" in h.upper() for h in info["headings"])
+    assert (tmp_path / "shot.png").stat().st_size > 10_000

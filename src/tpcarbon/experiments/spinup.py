@@ -87,7 +87,7 @@ def _mix_factors(model: Model, cell: int, ad_mode: bool) -> np.ndarray:
 
 
 def solve_soil(model: Model, state: State, ad_mode: bool, last_year: tuple[np.ndarray, np.ndarray],
-               recent: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+               recent: tuple[np.ndarray, np.ndarray] | None = None, shift: bool = False) -> None:
     """Set every cell's soil pools to the steady state of the accumulated cycle (in place), then reset the
     accumulators.
 
@@ -96,10 +96,11 @@ def solve_soil(model: Model, state: State, ad_mode: bool, last_year: tuple[np.nd
     steady state are their mean (vegetation still growing early in the AD cycle), the rates those of the
     whole cycle.
 
-    In AD mode (pools growing from a cold start) each pool is set to X* mapped to the end-of-cycle seasonal
-    phase. In normal mode the end-of-cycle stock is corrected by the remaining part of its deviation
-    from steady state (``shift_to_steady_state``), which keeps the interannual phase of the periodic
-    solution; setting it to X* instead leaves every following cycle a drift of either sign.
+    By default each pool is set to X* mapped to the end-of-cycle seasonal phase (right for pools far
+    from equilibrium: after a cold start or the AD exit). With ``shift`` (later normal-mode solves, near
+    the periodic state) the end-of-cycle stock is instead corrected by the remaining part of its
+    deviation from steady state (``shift_to_steady_state``), which keeps the interannual phase of the
+    periodic solution; setting it to X* there leaves every following cycle a drift of either sign.
     """
     sp = model.params.scalar
     nl = NLEVSOI
@@ -114,7 +115,7 @@ def solve_soil(model: Model, state: State, ad_mode: bool, last_year: tuple[np.nd
             u[:4 * nl] = (recent[0][c] / (recent[1][c] * 86400.0)).reshape(-1)
         mean_now = state.spin_acc[c, S_POOL0:S_POOL0 + NDECOMP].reshape(-1) / ndays
         x = solve_steady_state(m, u, mean_now)
-        if ad_mode:
+        if not shift:
             state.soilc[c] = x.reshape(NDECOMP, nl) * phase_ratio(last_year[0][c], last_year[1][c], state.soilc[c])
         else:
             turnovers = (-np.diag(m) * ndays * 86400.0).reshape(NDECOMP, nl)
@@ -281,7 +282,8 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
             converged = True
             break
         solve_deadwood(model, state, inflow, False, n)
-        solve_soil(model, state, ad_mode=False, last_year=last_year())
+        # the first normal-mode solve follows the AD exit (far from equilibrium): set X*; later ones shift
+        solve_soil(model, state, ad_mode=False, last_year=last_year(), shift=k > 1)
         rows[-1]["matrix_solve"] = True
         solved_before = True
     if converged:
