@@ -179,8 +179,8 @@ def test_partial_correlation_matches_pingouin():
         df = pd.DataFrame({"nep": nep[:, c], "t": drv["temperature"][:, c],
                            "p": drv["precipitation"][:, c], "s": drv["radiation"][:, c]})
         ref = pingouin.partial_corr(data=df, x="t", y="nep", covar=["p", "s"])
-        assert r[c] == pytest.approx(ref["r"].iloc[0], abs=1e-8)
-        assert p[c] == pytest.approx(ref["p_val"].iloc[0], abs=1e-8, rel=1e-7)
+        assert r[c] == pytest.approx(ref["r"].iloc[0], abs=1e-10)
+        assert p[c] == pytest.approx(ref["p_val"].iloc[0], abs=1e-10, rel=1e-10)
 
 
 def test_partial_correlation_drivers_match_pingouin_and_dof():
@@ -194,8 +194,8 @@ def test_partial_correlation_drivers_match_pingouin_and_dof():
         for k, (r, p) in res.items():
             covar = [names[o] for o in drv if o != k]
             ref = pingouin.partial_corr(data=df, x=names[k], y="nep", covar=covar)
-            assert r[c] == pytest.approx(ref["r"].iloc[0], abs=1e-8)
-            assert p[c] == pytest.approx(ref["p_val"].iloc[0], abs=1e-8, rel=1e-7)
+            assert r[c] == pytest.approx(ref["r"].iloc[0], abs=1e-10)
+            assert p[c] == pytest.approx(ref["p_val"].iloc[0], abs=1e-10, rel=1e-10)
             # dof = 25 - 2 - 2 = 21, recomputed by hand
             tt = r[c] * np.sqrt(21.0 / (1.0 - r[c] ** 2))
             assert p[c] == pytest.approx(2.0 * sps.t.sf(abs(tt), 21), rel=1e-12)
