@@ -209,7 +209,9 @@ def shift_to_steady_state(end: np.ndarray, cycle_mean: np.ndarray, steady_mean: 
     [4.0, 0.5]
     """
     kk = np.maximum(turnovers, 0.0)
-    g = np.where(kk > 1e-8, kk / np.expm1(np.minimum(kk, 700.0)), 1.0 - kk / 2.0)
+    big = kk > 1e-8
+    g = 1.0 - kk / 2.0                                       # series of K/(e^K - 1) for small K
+    g = np.where(big, kk / np.expm1(np.where(big, np.minimum(kk, 700.0), 1.0)), g)
     shifted = end - (cycle_mean - steady_mean) * g
     ratio = np.where(cycle_mean > 0.0, steady_mean / np.where(cycle_mean > 0.0, cycle_mean, 1.0), 1.0)
     return np.where(shifted >= 0.0, shifted, end * ratio)
