@@ -145,3 +145,17 @@ def test_co2_table():
     assert float(co2_ppm(2014.5, "ssp126")) == float(co2_ppm(2014.5, "ssp585"))
     assert float(co2_ppm(2100.5, "ssp585")) > 1000.0
     assert 335 < float(co2_ppm(1979.5)) < 338
+
+
+@pytest.mark.parametrize("scenario,ppm", [("ssp126", 445.6), ("ssp245", 602.8), ("ssp370", 867.2),
+                                          ("ssp585", 1135.2)])
+def test_co2_in_2100_matches_the_scenario_table(scenario, ppm):
+    """RCMIP v5.1.0 annual means for 2100 (the issue's table, tp_climate_facts.md)."""
+    assert float(co2_ppm(2100.5, scenario)) == pytest.approx(ppm, abs=0.05)
+
+
+def test_default_ssp_warming_2076_2100_is_ordered():
+    """Plateau-mean 2076-2100 temperature anomaly of the embedded SSP defaults: 126 < 245 < 370 < 585."""
+    t = np.arange(2076, 2101) + 0.5
+    warm = [float(np.mean(global_warming(t, s))) for s in ("ssp126", "ssp245", "ssp370", "ssp585")]
+    assert warm == sorted(warm) and warm[0] > 0 and warm[-1] - warm[0] > 2.0

@@ -127,3 +127,10 @@ def test_aggregate_elevation_of_plateau_cells():
     elev, frac = aggregate_to_grid(g)
     inside = frac >= 0.5
     assert 4000 < np.average(elev[inside], weights=g.cell_area()[inside]) < 5000
+
+
+@pytest.mark.parametrize("resolution", [1.0, 0.1])
+def test_default_domain_area_near_the_published_plateau_area(resolution):
+    """Plateau mask at the run grid: within 15 % of 2.5 million km² (Zhang et al. 2014: 2.54)."""
+    area_m2 = build_default_domain(resolution).land_area.sum()
+    assert area_m2 / 1e12 == pytest.approx(2.5, rel=0.15)   # million km²
