@@ -80,7 +80,7 @@ def write_h0(
         data_vars["lon"] = (dim, clon, {"units": "degrees_east"})
         for name, val in fields.items():
             v = np.array([np.asarray(grid2d(val))[i, j] for i, j in cells])
-            data_vars[name] = (("time", dim), v[None], {"units": units})
+            data_vars[name] = (("time", dim), v[None], {"units": OTHER_UNITS.get(name, units)})
         data_vars["area"] = (dim, np.full(len(cells), area_km2), {"units": "km^2"})
         data_vars["landfrac"] = (dim, np.full(len(cells), landfrac), {"units": "unitless"})
     if bounds:
