@@ -701,31 +701,18 @@ def _replace(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1))
 
 
-def test_study_unknown_key_suggests_the_right_one(study_file):
+@pytest.mark.parametrize("old,new,text,variable", [
+    ("resolution = 1.0", "resolutoin = 1.0", "did you mean 'resolution'", "region.resolutoin"),   # unknown key
+    ("[spinup]", "[spinnup]", "did you mean 'spinup'", "spinnup"),                                # unknown table
+    ("max_years = 100", 'max_years = "a hundred"', "expected an integer", "spinup.max_years"),     # wrong type
+])
+def test_study_file_mistakes_name_the_key_and_the_fix(study_file, old, new, text, variable):
     from tpcarbon.experiments.study import load_study
 
-    _replace(study_file, "resolution = 1.0", "resolutoin = 1.0")
+    _replace(study_file, old, new)
     with pytest.raises(ConfigError) as ei:
         load_study(study_file)
-    check_error(ei.value, "did you mean 'resolution'", file=study_file, variable="region.resolutoin")
-
-
-def test_study_unknown_table_suggests_the_right_one(study_file):
-    from tpcarbon.experiments.study import load_study
-
-    _replace(study_file, "[spinup]", "[spinnup]")
-    with pytest.raises(ConfigError) as ei:
-        load_study(study_file)
-    check_error(ei.value, "did you mean 'spinup'", file=study_file, variable="spinnup")
-
-
-def test_study_wrong_type(study_file):
-    from tpcarbon.experiments.study import load_study
-
-    _replace(study_file, "max_years = 100", 'max_years = "a hundred"')
-    with pytest.raises(ConfigError) as ei:
-        load_study(study_file)
-    check_error(ei.value, "expected an integer", file=study_file, variable="spinup.max_years")
+    check_error(ei.value, text, file=study_file, variable=variable)
 
 
 def test_study_missing_file(tmp_path):

@@ -82,7 +82,8 @@ def _is_zarr(path: str) -> bool:
         p.is_dir() and ((p / ".zmetadata").exists() or (p / "zarr.json").exists() or (p / ".zgroup").exists()))
 
 
-def _find_coord(ds: xr.Dataset, names: tuple[str, ...], standard_name: str) -> str | None:
+def find_coord(ds: xr.Dataset, names: tuple[str, ...], standard_name: str) -> str | None:
+    """Name of the coordinate among ``names``, else of the variable with that CF ``standard_name``, else None."""
     for n in names:
         if n in ds.variables:
             return n
@@ -291,7 +292,7 @@ def _find_variables(ds: xr.Dataset, path: str, mapping: Mapping[str, str] | None
 
 
 def _time_axis(ds: xr.Dataset, path: str) -> tuple[str, NDArray[np.datetime64], int]:
-    tname = _find_coord(ds, ("time",), "time")
+    tname = find_coord(ds, ("time",), "time")
     if tname is None:
         raise InputError(path, "no time coordinate", "give CF files with a decodable time axis", variable="time")
     tv = ds[tname].values
@@ -390,8 +391,8 @@ def open_cf_forcing(path: str | os.PathLike, domain: Domain, mapping: Mapping[st
         variables = _find_variables(ds, path, mapping)
         tname, times, step = _time_axis(ds, path)
         y0, y1 = _complete_years(times, step, path, tname, years)
-        latn = _find_coord(ds, ("lat", "latitude", "nav_lat"), "latitude")
-        lonn = _find_coord(ds, ("lon", "longitude", "nav_lon"), "longitude")
+        latn = find_coord(ds, ("lat", "latitude", "nav_lat"), "latitude")
+        lonn = find_coord(ds, ("lon", "longitude", "nav_lon"), "longitude")
         if latn is None or lonn is None or ds[latn].ndim != 1 or ds[lonn].ndim != 1:
             raise InputError(path, "no 1-D lat/lon coordinates", "regrid the forcing to a regular lat/lon grid",
                              variable="lat")

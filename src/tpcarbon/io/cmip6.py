@@ -36,6 +36,7 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from tpcarbon.errors import ConfigError, InputError
+from tpcarbon.io.cf import find_coord
 from tpcarbon.surface.domain import Domain
 
 #: Canonical name -> (CMOR variable, CMOR units, long name), from ``PCMDI/cmip6-cmor-tables`` ``CMIP6_Amon.json``.
@@ -378,16 +379,6 @@ def _units_ok(units: str, cmor: str) -> bool:
     return " ".join(str(units).split()) in _UNIT_SPELLINGS[cmor]
 
 
-def _coord(ds: xr.Dataset, names: Sequence[str], standard_name: str) -> str | None:
-    for n in names:
-        if n in ds.variables:
-            return n
-    for n, v in ds.variables.items():
-        if v.attrs.get("standard_name") == standard_name:
-            return str(n)
-    return None
-
-
 @dataclass
 class _FileData:
     path: Path
@@ -441,9 +432,9 @@ def _read_file(path: Path, expected_experiment: str, dst_lat: np.ndarray, dst_lo
             raise InputError(path, f"units are {units!r}, but CMOR {var_id} is in {cmor_units!r}",
                              f"convert the file to {cmor_units!r} and set its units attribute (CMIP6_Amon.json)",
                              variable=var_id)
-        tname = _coord(ds, ("time",), "time")
-        latn = _coord(ds, ("lat", "latitude"), "latitude")
-        lonn = _coord(ds, ("lon", "longitude"), "longitude")
+        tname = find_coord(ds, ("time",), "time")
+        latn = find_coord(ds, ("lat", "latitude"), "latitude")
+        lonn = find_coord(ds, ("lon", "longitude"), "longitude")
         if tname is None or latn is None or lonn is None:
             raise InputError(path, "no time/lat/lon coordinates", "give CMOR-conforming CMIP6 files", variable=var_id)
         if ds[latn].ndim != 1 or ds[lonn].ndim != 1:

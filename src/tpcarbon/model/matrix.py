@@ -186,7 +186,7 @@ def shift_to_steady_state(end: np.ndarray, cycle_mean: np.ndarray, steady_mean: 
     fast one (g → 0) is left alone. Setting the stock to X* itself would restart every cycle off the
     periodic trajectory and leave a drift of either sign in the next cycle. Exact for one pool with a
     constant rate; for the coupled, seasonally varying cascade an approximation that the following
-    cycle's drift check verifies.
+    cycle's drift check verifies. Spec §5.7 (matrix / SASU spin-up); a named departure (docs/model.md D19).
 
     Parameters
     ----------

@@ -726,6 +726,40 @@ def _c4_residual(ci, vcmax, kp, rd, ca, pres, g0, g1, vpd, gb, par_abs, theta_cj
 
 
 @kernel
+def _illinois_step(x, hx, lo, hi, h_lo, h_hi, side):
+    """One Illinois (modified false-position) update of a bracket [lo, hi] of a decreasing residual h.
+
+    With h(x) = hx: x replaces the bound of the same sign; when the same bound moves twice in a row the
+    other bound's residual is halved (the Illinois modification, which keeps convergence superlinear);
+    the next point is the secant through the bounds, or the midpoint when that leaves the bracket.
+
+    Returns
+    -------
+    (float, float, float, float, float, int)
+        Next x, lo, hi, h(lo), h(hi) and the side that moved (+1 lower, -1 upper).
+
+    Examples
+    --------
+    >>> [round(v, 6) for v in _illinois_step(1.0, 0.5, 0.0, 2.0, 1.0, -1.0, 0)[:3]]
+    [1.333333, 1.0, 2.0]
+    """
+    if hx > 0.0:
+        lo, h_lo = x, hx
+        if side == 1:
+            h_hi *= 0.5
+        side = 1
+    else:
+        hi, h_hi = x, hx
+        if side == -1:
+            h_lo *= 0.5
+        side = -1
+    x = (lo * h_hi - hi * h_lo) / (h_hi - h_lo) if h_hi != h_lo else 0.5 * (lo + hi)
+    if not (lo < x < hi):
+        x = 0.5 * (lo + hi)
+    return x, lo, hi, h_lo, h_hi, side
+
+
+@kernel
 def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio, g0, g1, vpd, gb, par_abs, theta_cj,
                  theta_ip):
     """Gross and net C3 assimilation and stomatal conductance of one leaf class (sunlit or shaded).
@@ -790,19 +824,7 @@ def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio
                           theta_cj, theta_ip)
         if abs(hx) < CI_TOL or hi - lo < CI_TOL:
             break
-        if hx > 0.0:
-            lo, h_lo = x, hx
-            if side == 1:
-                h_hi *= 0.5
-            side = 1
-        else:
-            hi, h_hi = x, hx
-            if side == -1:
-                h_lo *= 0.5
-            side = -1
-        x = (lo * h_hi - hi * h_lo) / (h_hi - h_lo) if h_hi != h_lo else 0.5 * (lo + hi)
-        if not (lo < x < hi):
-            x = 0.5 * (lo + hi)
+        x, lo, hi, h_lo, h_hi, side = _illinois_step(x, hx, lo, hi, h_lo, h_hi, side)
     ac, aj, ap = calc_c3_limits(vcmax, jmax, tpu, kc, ko, gammastar, oi, x, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
     an = ag - rd
@@ -855,19 +877,7 @@ def calc_leaf_c4(vcmax, kp, rd, ca, pres, ci_ratio, g0, g1, vpd, gb, par_abs, th
                           theta_cj, theta_ip)
         if abs(hx) < CI_TOL or hi - lo < CI_TOL:
             break
-        if hx > 0.0:
-            lo, h_lo = x, hx
-            if side == 1:
-                h_hi *= 0.5
-            side = 1
-        else:
-            hi, h_hi = x, hx
-            if side == -1:
-                h_lo *= 0.5
-            side = -1
-        x = (lo * h_hi - hi * h_lo) / (h_hi - h_lo) if h_hi != h_lo else 0.5 * (lo + hi)
-        if not (lo < x < hi):
-            x = 0.5 * (lo + hi)
+        x, lo, hi, h_lo, h_hi, side = _illinois_step(x, hx, lo, hi, h_lo, h_hi, side)
     ac, aj, ap = calc_c4_limits(vcmax, kp, x, pres, par_abs)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
     an = ag - rd
