@@ -132,8 +132,15 @@ def canopy_patch(ip, pft, tlai, tsai, fb, leafc, btran, ta, qsat_a, qa, pa, rho_
         n_area = min(leafc / (pft[ip, PFT_LEAFCN] * tlai), LEAF_N_AREA_MAX)
     else:
         n_area = 1.0 / (pft[ip, PFT_SLATOP] * pft[ip, PFT_LEAFCN])
-    dl = dayl / dayl_max
-    dfac = min(max(dl * dl, DAYL_FACTOR_MIN), 1.0)
+    # daylength factor f_dayl = clamp((dayl/dayl_max)^2, 0.01, 1) (CanopyFluxesMod.F90 l.596): CLM5 applies it
+    # only on the non-LUNA path (PhotosynthesisMod.F90 l.1385, vcmax_opt = 3), i.e. to C4 grass; C3 natural PFTs
+    # take LUNA's V_cmax25 without it (l.1514-1516). Applying it to C3 cut an evergreen needleleaf canopy at a cold
+    # site from LAI 2.3 to 0.45 (docs/model.md, D1).
+    if c3:
+        dfac = 1.0
+    else:
+        dl = dayl / dayl_max
+        dfac = min(max(dl * dl, DAYL_FACTOR_MIN), 1.0)
     vc25 = calc_vcmax25_top(pft[ip, PFT_I_VCAD], pft[ip, PFT_S_VCAD], n_area, dfac)
     rd25 = calc_rd25_top_atkin(pft[ip, PFT_LMR_INTERCEPT_ATKIN], n_area, t10)
     rd_sparse = min(RD_ELAI_FACTOR[0] * math.exp(RD_ELAI_FACTOR[1] * elai), 1.0)
