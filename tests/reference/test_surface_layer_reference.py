@@ -548,3 +548,40 @@ def test_dsl_limits_written_out():
     _, r_ice = sl.calc_soil_resistance_dsl(1.0, 3.0, 0.02, ws, psis, b, 273.15)
     _, r_noice = sl.calc_soil_resistance_dsl(1.0, 0.0, 0.02, ws, psis, b, 273.15)
     assert r_ice < r_noice            # ice lowers θ_eff, so the dry layer is thinner at equal liquid
+
+
+# ---------------------------------------------------------------- the assembled leaf-temperature iteration
+def canopy_case(sabv, tg, lw, wind, t_veg0=284.0, btran=0.9, fwet=0.0, h2ocan=0.0):
+    return (wind, 283.0, 284.0, 0.006, 85000.0, 1.04, lw, 30.0, 30.0, 30.0, 2.0, 0.5, 0.5, 0.12, 0.68, 0.04, tg,
+            0.0075, 4.5e-4, 0.01, 0.96, tg ** 4, 150.0, 0.0, sabv, t_veg0, fwet, (1 - fwet) * 0.8, h2ocan, btran,
+            0.8, 1.2, 150.0, 400.0, 1800.0)
+
+
+CANOPY_CASES = {"day": (250.0, 285.0, 300.0, 3.0), "night": (0.0, 278.0, 250.0, 1.0),
+                "hot calm": (500.0, 295.0, 330.0, 0.5)}
+
+
+@pytest.mark.reference
+@pytest.mark.parametrize("case", list(CANOPY_CASES))
+def test_canopy_iteration_converges_and_closes(case):
+    """CLM's loop (≥ 3, ≤ 41 passes) converges; the post-loop leaf energy error ``err`` is ~0; restarting from
+    the converged T_v reproduces it within the convergence tolerance."""
+    r = sl.calc_canopy_fluxes_fixed_rs(*canopy_case(*CANOPY_CASES[case]))
+    tv, sh, ev, tran, hg, eg, taf, qaf, ustar, obu, t2m, n, err = r
+    assert 3 <= n <= 41
+    assert abs(err) < 1e-6
+    again = sl.calc_canopy_fluxes_fixed_rs(*canopy_case(*CANOPY_CASES[case], t_veg0=tv))
+    assert again[0] == pytest.approx(tv, abs=0.02)   # (T_af, q_af and L restart from CLM's first guesses)
+    assert 0.0 <= tran <= max(ev, 0.0) + 1e-15
+    if case == "night":
+        assert tv < 283.0 and sh < 0.0           # radiative cooling below the air, heat from the air
+    else:
+        assert tv > 283.0 and sh > 0.0
+
+
+@pytest.mark.reference
+def test_canopy_iteration_no_transpiration_without_soil_water():
+    r = sl.calc_canopy_fluxes_fixed_rs(*canopy_case(*CANOPY_CASES["day"], btran=0.0))
+    dry = sl.calc_canopy_fluxes_fixed_rs(*canopy_case(*CANOPY_CASES["day"]))
+    assert r[3] == 0.0 and r[2] == 0.0
+    assert r[0] > dry[0]                          # no latent cooling: warmer leaves

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import math
 
-from tpcarbon.constants import CPAIR, DENH2O, DENICE, GRAV, HVAP, STEFAN, VKC
+from tpcarbon.constants import CPAIR, DENH2O, DENICE, EPS_H2O, GRAV, HVAP, STEFAN, VKC
 from tpcarbon.params.fixed import (
     ALPHA_AERO,
     AVMUIR,
@@ -52,7 +52,9 @@ from tpcarbon.params.fixed import (
     DTMIN,
     EFE_DAMP,
     FWET_EXP,
+    ITMAX,
     ITMIN,
+    LEAF_BL_COEF,
     LITTER_CD,
     LITTER_LAI,
     LITTER_Z,
@@ -82,6 +84,7 @@ from tpcarbon.params.fixed import (
     ZW07_EXP,
 )
 from tpcarbon.physics import kernel
+from tpcarbon.physics.atmosphere import calc_desat_dt, calc_esat
 
 # ============================================================================ stability functions
 
@@ -1591,3 +1594,154 @@ def calc_soil_resistance_dsl(h2osoi_liq, h2osoi_ice, dz, watsat, sucsat, bsw, t_
     dsl = min(max(dsl, 0.0), DSL_MAX_MM)
     rsoil = min(DSL_R_MAX, dsl / (dg * eps * DSL_MM_PER_M) + DSL_R_MIN)
     return dsl, rsoil
+
+
+# ============================================================================ reference assembly of the loop
+
+
+@kernel
+def _qsat_and_derivative(tk, pres):
+    """q_sat and dq_sat/dT from tpcarbon's e_s (Murray 1967; departure from CLM ``QSatMod``)."""
+    es = calc_esat(tk)
+    den = pres - (1.0 - EPS_H2O) * es
+    return EPS_H2O * es / den, EPS_H2O * pres / (den * den) * calc_desat_dt(tk)
+
+
+@kernel
+def calc_canopy_fluxes_fixed_rs(wind, forc_t, forc_th, forc_q, forc_pbot, forc_rho, forc_lwrad, hgt_u, hgt_t,
+                                hgt_q, elai, esai, htop, z0mr, displar, dleaf, t_grnd, qg, dqgdt, z0mg, emg,
+                                lw_grnd4, soilresis, snow_depth, sabv, t_veg0, fwet, fdry, h2ocan, btran,
+                                laisun, laisha, rssun, rssha, dtime):
+    """CLM5's leaf-temperature iteration assembled from this module's kernels, with fixed stomatal resistance.
+
+    The order of ``CanopyFluxes`` (release-clm5.0 l.667-1124): sparse-canopy z0m, d; longwave coefficients;
+    q_sat(T_v); T_af = (T_g + θ_m)/2, q_af = (q + q_g)/2; MoninObukIni; then passes of
+    [``FrictionVelocity`` → r_am, r_ah, r_aw → u_af, r_b, r_ah' = r_aw' → (photosynthesis: here r_s fixed) →
+    heat conductances → r''_dry, E_pot, r'', E_tr → vapour conductances (litter, DSL) → Newton step of T_v
+    (≤ 1 K) → E_v, E_tr, H_v → q_sat(T_v) → T_af, q_af → θ*, q*, L, u_m → sign guard → convergence test]
+    until converged (after ≥ 3 passes) or 41 passes. In CLM, photosynthesis is recomputed in every pass
+    with the current T_v and canopy-air vapour pressure; the lead wires it in where this assembly keeps
+    ``rssun``, ``rssha`` fixed.
+
+    Parameters
+    ----------
+    wind : float
+        Forcing wind speed [m s-1].
+    forc_t, forc_th, forc_q : float
+        Forcing temperature [K], potential temperature [K], specific humidity [kg kg-1].
+    forc_pbot, forc_rho, forc_lwrad : float
+        Pressure [Pa], air density [kg m-3], downward longwave [W m-2].
+    hgt_u, hgt_t, hgt_q : float
+        Observational heights of wind, temperature, humidity [m].
+    elai, esai, htop : float
+        Exposed LAI, SAI [m2 m-2] and canopy top height [m].
+    z0mr, displar, dleaf : float
+        PFT roughness and displacement ratios [-] and leaf dimension [m].
+    t_grnd, qg, dqgdt : float
+        Ground temperature [K], humidity [kg kg-1] and dq_g/dT [kg kg-1 K-1].
+    z0mg, emg, lw_grnd4 : float
+        Ground roughness [m], emissivity [-] and Σ f_i T_i⁴ [K4].
+    soilresis, snow_depth : float
+        Soil evaporation resistance [s m-1] and snow depth [m].
+    sabv : float
+        Solar radiation absorbed by the vegetation [W m-2].
+    t_veg0 : float
+        Leaf temperature of the previous time step [K].
+    fwet, fdry, h2ocan : float
+        Wet and dry fractions [-] and canopy water [kg m-2].
+    btran, laisun, laisha, rssun, rssha : float
+        Wetness factor [-], sunlit/shaded LAI [m2 m-2] and stomatal resistances [s m-1].
+    dtime : float
+        Time step [s].
+
+    Returns
+    -------
+    (float, float, float, float, float, float, float, float, float, float, float, int, float)
+        T_v [K], H_v [W m-2], E_v [kg m-2 s-1], E_tr [kg m-2 s-1], H_g [W m-2], E_g [kg m-2 s-1], T_af [K],
+        q_af [kg kg-1], u* [m s-1], L [m], T_2m [K], passes, leaf energy balance error [W m-2]
+        (CLM's post-loop ``err``).
+
+    References
+    ----------
+    CLM5 Tech Note §5.3 "Sensible and latent heat fluxes and temperature for vegetated surfaces";
+    ``CanopyFluxesMod.F90::CanopyFluxes`` l.667-1200.
+
+    Examples
+    --------
+    >>> r = calc_canopy_fluxes_fixed_rs(3.0, 283.0, 284.0, 0.006, 85000.0, 1.04, 300.0, 30.0, 30.0, 30.0, 2.0,
+    ...                                 0.5, 0.5, 0.12, 0.68, 0.04, 285.0, 0.0075, 4.5e-4, 0.01, 0.96,
+    ...                                 285.0 ** 4, 150.0, 0.0, 250.0, 284.0, 0.0, 0.8, 0.0, 0.9, 0.8, 1.2,
+    ...                                 150.0, 400.0, 1800.0)
+    >>> round(r[0], 2), r[11] <= 41, abs(r[12]) < 1e-6
+    (287.07, True, True)
+    """
+    z0m = z0mr * htop
+    displa0 = displar * htop
+    hu = calc_forcing_height_patch(hgt_u, z0m, displa0)
+    ht = calc_forcing_height_patch(hgt_t, z0m, displa0)
+    hq = calc_forcing_height_patch(hgt_q, z0m, displa0)
+    thm = calc_thm(forc_t, ht)
+    thv = calc_virtual_potential_temperature(forc_th, forc_q)
+    z0mv, displa = calc_canopy_roughness_sparse(elai, esai, z0m, displa0, z0mg)
+    lsai = elai + esai
+    emv = calc_vegetation_emissivity(elai, esai)
+    air, bir, cir = calc_canopy_longwave_coefficients(emv, emg, forc_lwrad)
+    t_veg = t_veg0
+    qsatl, qsatldt = _qsat_and_derivative(t_veg, forc_pbot)
+    taf = (t_grnd + thm) / 2.0
+    qaf = (forc_q + qg) / 2.0
+    ur = max(wind, WIND_MIN)
+    dth = thm - taf
+    dqh = forc_q - qaf
+    delq = qg - qaf
+    dthv = dth * (1.0 + VIRTUAL_COEF * forc_q) + VIRTUAL_COEF * forc_th * dqh
+    zldis = hu - displa
+    um, obu = calc_obukhov_length_init(ur, thv, dthv, zldis, z0mv)
+    itlef = 0
+    del_now = 0.0
+    efeb = 0.0
+    obuold = 0.0
+    nmozsgn = 0
+    ustar = temp1 = temp12m = 0.0
+    wta = wtl = wtg = wtaq = wtlq = wtgq = 0.0
+    dt_veg = tlbef = sh = ev = tran = 0.0
+    while itlef <= ITMAX:
+        ustar, temp1, temp2, temp12m, _ = calc_friction_velocity_mo(um, obu, zldis, ht - displa, hq - displa,
+                                                                    z0mv, z0mv, z0mv)
+        tlbef = t_veg
+        del_prev = del_now
+        ram, rah1, raw1 = calc_aerodynamic_resistances(ustar, um, temp1, temp2)
+        uaf = calc_canopy_air_wind(um, ram)
+        rb = 1.0 / (LEAF_BL_COEF * math.sqrt(uaf / dleaf))
+        rah2, _ = calc_undercanopy_resistance(uaf, z0mg, elai, esai, htop, taf, t_grnd, False)
+        wta = 1.0 / rah1
+        wtl = lsai / rb
+        wtg = 1.0 / rah2
+        rppdry = calc_rppdry(fdry, rb, laisun, laisha, rssun, rssha, elai)
+        efpot = forc_rho * wtl * (qsatl - qaf)
+        rpp, _ = calc_leaf_evaporation_fraction(efpot, rppdry, fwet, btran, h2ocan, dtime, 0.0, False)
+        wtaq = 1.0 / raw1
+        wtlq = lsai / rb * rpp
+        rdl = calc_litter_resistance(snow_depth, uaf)
+        wtgq = calc_ground_vapour_conductance(rah2, rdl, soilresis, 1.0, delq, True)
+        dt_veg, del_now, sh, ev, tran, efe, _, _ = calc_leaf_temperature_step(
+            tlbef, qsatl, qsatldt, sabv, air, bir, cir, lw_grnd4, forc_rho, wta, wtl, wtg, wtaq, wtlq, wtgq,
+            thm, t_grnd, qg, forc_q, efeb, rpp, rppdry, btran, h2ocan, dtime, 0.0, False)
+        t_veg = tlbef + dt_veg
+        qsatl, qsatldt = _qsat_and_derivative(t_veg, forc_pbot)
+        taf, qaf, dth, dqh, delq = calc_canopy_air_state(t_grnd, thm, t_veg, qsatl, qg, forc_q, wta, wtl, wtg,
+                                                         wtaq, wtlq, wtgq)
+        obu, um, _, _, _ = calc_obukhov_length_update(ustar, temp1, temp2, dth, dqh, forc_q, forc_th, thv,
+                                                      zldis, ur)
+        obu, nmozsgn = calc_obukhov_sign_guard(obu, obuold, nmozsgn, zldis)
+        obuold = obu
+        itlef += 1
+        converged, efeb = calc_leaf_iteration_converged(itlef, del_now, del_prev, efe, efeb)
+        if converged:
+            break
+    hg, eg, _, _ = calc_ground_fluxes_under_canopy(t_grnd, t_veg, thm, qg, qsatl, forc_q, dqgdt, forc_rho,
+                                                   wta, wtl, wtg, wtaq, wtlq, wtgq)
+    err = (sabv + air + bir * tlbef * tlbef * tlbef * (tlbef + 4.0 * dt_veg) + cir * lw_grnd4 - sh
+           - HVAP * ev)
+    t2m = calc_t_ref2m(thm, dth, temp1, temp12m)
+    return t_veg, sh, ev, tran, hg, eg, taf, qaf, ustar, obu, t2m, itlef, err
