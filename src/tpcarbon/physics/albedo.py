@@ -77,7 +77,7 @@ def calc_soil_albedo(soil_color, h2osoi_vol, mxsoil_color):
 
     References
     ----------
-    CLM5 Tech Note eq. 3.58 (Surface Albedos, "Ground albedos"), Table 3.3;
+    CLM5 Tech Note eq. 3.61 (Surface Albedos, "Ground albedos") and its colour table;
     ``SurfaceAlbedoMod.F90::SoilAlbedo``
     l.1048-1058 and the tables of ``SurfaceAlbedoInitTimeConst`` l.150-163.
 
@@ -229,7 +229,7 @@ def calc_ground_albedo(alb_soil, alb_snow, frac_sno):
 
     References
     ----------
-    CLM5 Tech Note eq. 3.57; ``SurfaceAlbedoMod.F90::SurfaceAlbedo`` l.659-660.
+    CLM5 Tech Note eqs 3.58-3.59; ``SurfaceAlbedoMod.F90::SurfaceAlbedo`` l.659-660.
 
     Examples
     --------
@@ -257,7 +257,7 @@ def calc_ground_emissivity(frac_sno):
 
     References
     ----------
-    CLM5 Tech Note §4.2 (ground emissivity); ``CanopyTemperatureMod.F90`` l.362-369 (0.97 for glaciers).
+    CLM5 Tech Note eq. 4.19; ``CanopyTemperatureMod.F90`` l.362-369 (0.97 for glaciers).
 
     Examples
     --------

@@ -108,7 +108,7 @@ def calc_psi_m_unstable(zeta):
 
     References
     ----------
-    Paulson (1970); Zeng et al. (1998). CLM5 Tech Note eq. 5.37 (ψ_m);
+    Paulson (1970); Zeng et al. (1998). CLM5 Tech Note eq. 5.36 (ψ_m);
     ``FrictionVelocityMod.F90::StabilityFunc1``
     (release-clm5.0 l.735-756).
 
@@ -140,7 +140,7 @@ def calc_psi_h_unstable(zeta):
 
     References
     ----------
-    Paulson (1970); CLM5 Tech Note eq. 5.38; ``FrictionVelocityMod.F90::StabilityFunc2`` (l.759-778).
+    Paulson (1970); CLM5 Tech Note eq. 5.45; ``FrictionVelocityMod.F90::StabilityFunc2`` (l.759-778).
 
     Examples
     --------
@@ -181,7 +181,7 @@ def calc_profile_momentum(zldis, obu, z0m):
 
     References
     ----------
-    Zeng et al. (1998); CLM5 Tech Note eqs 5.31-5.34; ``FrictionVelocityMod.F90::FrictionVelocity`` l.471-488.
+    Zeng et al. (1998); CLM5 Tech Note eqs 5.32-5.35; ``FrictionVelocityMod.F90::FrictionVelocity`` l.471-488.
 
     Examples
     --------
@@ -230,7 +230,8 @@ def calc_profile_scalar(zldis, obu, z0h):
 
     References
     ----------
-    Zeng et al. (1998); CLM5 Tech Note eqs 5.35-5.36; ``FrictionVelocityMod.F90::FrictionVelocity`` l.570-587
+    Zeng et al. (1998); CLM5 Tech Note eqs 5.37-5.40 (heat), 5.41-5.44 (vapour);
+    ``FrictionVelocityMod.F90::FrictionVelocity`` l.570-587
     (the same form at 2 m, l.636-676).
 
     Examples
@@ -281,7 +282,7 @@ def calc_friction_velocity_mo(um, obu, zldis_u, zldis_t, zldis_q, z0m, z0h, z0q)
 
     References
     ----------
-    CLM5 Tech Note eqs 5.31-5.36; ``FrictionVelocityMod.F90::FrictionVelocity`` l.372-732 (u* l.471-488,
+    CLM5 Tech Note eqs 5.32-5.44; ``FrictionVelocityMod.F90::FrictionVelocity`` l.372-732 (u* l.471-488,
     temp1 l.570-587, temp2 l.589-634, temp12m l.636-655, temp22m l.656-676).
 
     Examples
@@ -461,7 +462,7 @@ def calc_obukhov_length_init(ur, thv, dthv, zldis, z0m):
 
     References
     ----------
-    Zeng et al. (1998); ``FrictionVelocityMod.F90::MoninObukIni`` l.781-832 (ζ_max = ``zetamaxstable`` = 0.5).
+    Zeng et al. (1998); CLM5 Tech Note eqs 5.46-5.48; ``FrictionVelocityMod.F90::MoninObukIni`` l.781-832 (ζ_max = ``zetamaxstable`` = 0.5).
 
     Examples
     --------
@@ -519,7 +520,7 @@ def calc_obukhov_length_update(ustar, temp1, temp2, dth, dqh, forc_q, forc_th, t
 
     References
     ----------
-    Zeng et al. (1998); CLM5 Tech Note eqs 5.43-5.48; ``BareGroundFluxesMod.F90`` l.288-307;
+    Zeng et al. (1998); CLM5 Tech Note eqs 5.17, 5.28-5.29, 5.49-5.50; ``BareGroundFluxesMod.F90`` l.288-307;
     ``CanopyFluxesMod.F90`` l.1080-1098.
 
     Examples
@@ -680,7 +681,7 @@ def calc_q_ref2m(forc_q, dqh, temp2, temp22m):
 
     References
     ----------
-    ``BareGroundFluxesMod.F90`` l.380; ``CanopyFluxesMod.F90`` l.1187.
+    CLM5 Tech Note eq. 5.59; ``BareGroundFluxesMod.F90`` l.380; ``CanopyFluxesMod.F90`` l.1187.
 
     Examples
     --------
@@ -820,7 +821,7 @@ def calc_canopy_air_wind(um, ram):
 
     References
     ----------
-    CLM5 Tech Note eq. 5.111; ``CanopyFluxesMod.F90`` l.786.
+    CLM5 Tech Note eq. 5.117; ``CanopyFluxesMod.F90`` l.786.
 
     Examples
     --------
@@ -866,7 +867,7 @@ def calc_undercanopy_resistance(uaf, z0mg, elai, esai, htop, taf, t_grnd, use_st
     References
     ----------
     Zeng et al. (2005) J. Clim. 18:5103; Sakaguchi & Zeng (2009) JGR 114:D01107;
-    CLM5 Tech Note eqs 5.117-5.121;
+    CLM5 Tech Note eqs 5.116, 5.118-5.121;
     ``CanopyFluxesMod.F90`` l.800-828; ``clm_varcon.F90`` ``csoilc`` = 0.004 (l.115).
 
     Examples
@@ -905,7 +906,7 @@ def calc_litter_resistance(snow_depth, uaf):
 
     References
     ----------
-    Sakaguchi & Zeng (2009); CLM5 Tech Note eq. 5.122; ``CanopyFluxesMod.F90`` l.962-967.
+    Sakaguchi & Zeng (2009) (not written out in the CLM5 Tech Note); ``CanopyFluxesMod.F90`` l.962-967.
 
     Examples
     --------
@@ -949,7 +950,7 @@ def calc_ground_vapour_conductance(raw2, rdl, soilresis, soilbeta, delq, use_dsl
 
     References
     ----------
-    ``CanopyFluxesMod.F90`` l.969-979.
+    CLM5 Tech Note eqs 5.103, 5.110; ``CanopyFluxesMod.F90`` l.969-979.
 
     Examples
     --------
@@ -988,7 +989,7 @@ def calc_canopy_wet_dry_fractions(h2ocan, elai, esai, dewmx, fwet_max):
 
     References
     ----------
-    CLM5 Tech Note eqs 7.9-7.10; ``CanopyHydrologyMod.F90::FracWet`` l.716-735 (exponent 0.666666666666).
+    CLM5 Tech Note eqs 7.21-7.22; ``CanopyHydrologyMod.F90::FracWet`` l.716-735 (exponent 0.666666666666).
 
     Examples
     --------
@@ -1029,7 +1030,7 @@ def calc_rppdry(fdry, rb, laisun, laisha, rssun, rssha, elai):
 
     References
     ----------
-    CLM5 Tech Note eq. 5.106; ``CanopyFluxesMod.F90`` l.906-911.
+    CLM5 Tech Note eq. 5.113; ``CanopyFluxesMod.F90`` l.906-911.
 
     Examples
     --------
@@ -1076,7 +1077,7 @@ def calc_leaf_evaporation_fraction(efpot, rppdry, fwet, btran, h2ocan, dtime, tr
 
     References
     ----------
-    CLM5 Tech Note eqs 5.103-5.107; ``CanopyFluxesMod.F90`` l.922-952.
+    CLM5 Tech Note eqs 5.111-5.113, 5.139; ``CanopyFluxesMod.F90`` l.922-952.
 
     Examples
     --------
@@ -1127,7 +1128,7 @@ def calc_conductance_weights(ca, cl, cg):
 
     References
     ----------
-    CLM5 Tech Note eqs 5.90-5.96; ``CanopyFluxesMod.F90`` l.889-903 (heat), l.981-990 (vapour).
+    CLM5 Tech Note eqs 5.93-5.96, 5.107-5.110; ``CanopyFluxesMod.F90`` l.889-903 (heat), l.981-990 (vapour).
 
     Examples
     --------
@@ -1166,7 +1167,7 @@ def calc_canopy_air_state(t_grnd, thm, t_veg, qsatl, qg, forc_q, wta, wtl, wtg, 
 
     References
     ----------
-    CLM5 Tech Note eqs 5.88-5.89 (T_af, q_af); ``CanopyFluxesMod.F90`` l.1074-1080.
+    CLM5 Tech Note eqs 5.93 (T_af = T_s), 5.107 (q_af = q_s); ``CanopyFluxesMod.F90`` l.1074-1080.
 
     Examples
     --------
@@ -1201,7 +1202,7 @@ def calc_vegetation_emissivity(elai, esai):
 
     References
     ----------
-    CLM5 Tech Note eq. 4.4; ``CanopyTemperatureMod.F90`` l.447-448.
+    CLM5 Tech Note eq. 4.20; ``CanopyTemperatureMod.F90`` l.447-448.
 
     Examples
     --------
@@ -1233,7 +1234,7 @@ def calc_canopy_longwave_coefficients(emv, emg, forc_lwrad):
 
     References
     ----------
-    CLM5 Tech Note eq. 4.19 (net longwave of vegetation); ``CanopyFluxesMod.F90`` l.689-691.
+    CLM5 Tech Note eq. 4.18 (net longwave of vegetation); ``CanopyFluxesMod.F90`` l.689-691.
 
     Examples
     --------
@@ -1319,7 +1320,7 @@ def calc_leaf_temperature_step(t_veg, qsatl, qsatldt, sabv, air, bir, cir, lw_gr
 
     References
     ----------
-    CLM5 Tech Note eqs 5.97-5.110; ``CanopyFluxesMod.F90`` l.992-1063.
+    CLM5 Tech Note eqs 5.128-5.135, 5.138-5.139; ``CanopyFluxesMod.F90`` l.992-1063.
 
     Examples
     --------
@@ -1475,7 +1476,7 @@ def calc_canopy_longwave_fluxes(forc_lwrad, emv, emg, tlbef, dt_veg, lw_grnd4):
 
     References
     ----------
-    CLM5 Tech Note eqs 4.16-4.17; ``CanopyFluxesMod.F90`` l.1231-1241.
+    CLM5 Tech Note eqs 4.14, 4.16; ``CanopyFluxesMod.F90`` l.1231-1241.
 
     Examples
     --------
@@ -1519,7 +1520,7 @@ def calc_ground_fluxes_under_canopy(t_grnd, t_veg, thm, qg, qsatl, forc_q, dqgdt
 
     References
     ----------
-    CLM5 Tech Note eqs 5.113-5.116; ``CanopyFluxesMod.F90`` l.1156-1166, 1250-1251.
+    CLM5 Tech Note eqs 5.98, 5.115, 5.123-5.124; ``CanopyFluxesMod.F90`` l.1156-1166, 1250-1251.
 
     Examples
     --------
@@ -1553,6 +1554,9 @@ def calc_soil_resistance_dsl(h2osoi_liq, h2osoi_ice, dz, watsat, sucsat, bsw, t_
               r_{soil} = \\min\\left(\\frac{d_{sl}}{D_g\\,\\varepsilon\\,10^3} + 20, 10^6\\right)
 
     with θ_liq = max(w_liq, 1e-6)/(ρ_w Δz) and θ_eff = max(0.01, θ_s − min(θ_s, w_ice/(ρ_i Δz))).
+    The code differs from the Tech Note (eqs 5.77, 5.79), and the code is followed: the numerator is floored at
+    0.001 (so d_sl never reaches 0), θ_init = 0.8 θ_eff uses the ice-reduced porosity while the denominator uses
+    θ_s, and the tortuosity exponent is 3/max(3, b) instead of 3/b.
 
     Parameters
     ----------
@@ -1576,7 +1580,7 @@ def calc_soil_resistance_dsl(h2osoi_liq, h2osoi_ice, dz, watsat, sucsat, bsw, t_
 
     References
     ----------
-    Swenson & Lawrence (2014) JGR 119:10299; CLM5 Tech Note eqs 5.80-5.81;
+    Swenson & Lawrence (2014) JGR 119:10299; CLM5 Tech Note eqs 5.76-5.81;
     ``SurfaceResistanceMod.F90::calc_soil_resistance_sl14`` (release-clm5.0 l.307-396, formulas l.361-382).
 
     Examples
@@ -1663,7 +1667,7 @@ def calc_canopy_fluxes_fixed_rs(wind, forc_t, forc_th, forc_q, forc_pbot, forc_r
 
     References
     ----------
-    CLM5 Tech Note §5.3 "Sensible and latent heat fluxes and temperature for vegetated surfaces";
+    CLM5 Tech Note §5.3 "Sensible and latent heat fluxes and temperature for vegetated surfaces" (eqs 5.86-5.139);
     ``CanopyFluxesMod.F90::CanopyFluxes`` l.667-1200.
 
     Examples
