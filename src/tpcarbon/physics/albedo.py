@@ -97,8 +97,8 @@ def calc_soil_albedo(soil_color, h2osoi_vol, mxsoil_color):
     if soil_color < 1 or soil_color > mxsoil_color:
         raise ValueError("soil_color must be in 1 .. mxsoil_color")
     inc = max(SOIL_ALB_INC[0] - SOIL_ALB_INC[1] * h2osoi_vol, 0.0)
-    vis = min(sat[soil_color - 1, 0] + inc, dry[soil_color - 1, 0])
-    nir = min(sat[soil_color - 1, 1] + inc, dry[soil_color - 1, 1])
+    vis = float(min(sat[soil_color - 1, 0] + inc, dry[soil_color - 1, 0]))
+    nir = float(min(sat[soil_color - 1, 1] + inc, dry[soil_color - 1, 1]))
     return vis, nir, vis, nir
 
 
