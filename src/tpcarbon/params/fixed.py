@@ -253,3 +253,145 @@ CS_DENSE = 0.004
 RAH_MIN, RAH_MAX = 5.0, 1000.0
 #: Minimum wind speed used in flux computations [m s-1] (CLM uses 1 m s-1 for the atmospheric wind).
 WIND_MIN = 1.0
+
+# =================================================================== Monin–Obukhov surface layer (CLM5)
+# Source of this block: CTSM release-clm5.0 ``src/biogeophys/FrictionVelocityMod.F90`` (FM),
+# ``BareGroundFluxesMod.F90`` (BG), ``CanopyFluxesMod.F90`` (CF), ``CanopyTemperatureMod.F90`` (CT),
+# ``clm_varcon.F90`` (VC) and ``bld/namelist_files/namelist_defaults_clm4_5.xml`` (NL); line numbers approximate.
+#: Transition ζ of the flux–gradient relations: momentum ζ_m = 1.574, heat/vapour ζ_h = 0.465
+#: (FM ``zetam``, ``zetat`` l.411-412; Zeng et al. 1998).
+MO_ZETA_M = 1.574
+MO_ZETA_H = 0.465
+#: Coefficient of the unstable Businger–Dyer forms φ = (1 − 16 ζ)^(-1/4), (1 − 16 ζ)^(-1/2) (FM ``StabilityFunc1/2`` l.751, 775).
+MO_UNSTABLE_GAMMA = 16.0
+#: Stable (0 < ζ ≤ 1) and very stable (ζ > 1) slope β_s = 5 of φ = 1 + 5ζ (FM l.483-486, 582-585).
+MO_STABLE_BETA = 5.0
+#: Very unstable momentum matching: 1.14 [(−ζ)^0.333 − ζ_m^0.333] (FM l.474-477).
+MO_VU_M_COEF, MO_VU_EXP = 1.14, 0.333
+#: Very unstable heat matching: 0.8 [ζ_h^(−0.333) − (−ζ)^(−0.333)] (FM l.573-576).
+MO_VU_H_COEF = 0.8
+#: Bounds of ζ after each update: stable 0.01 ≤ ζ ≤ zetamaxstable, unstable −100 ≤ ζ ≤ −0.01
+#: (FM ``MoninObukIni`` l.822-828; BG l.297-306; CF l.1089-1098).
+MO_ZETA_MIN_ABS = 0.01
+MO_ZETA_MIN_UNSTABLE = -100.0
+#: Maximum stable ζ: namelist ``zetamaxstable`` = 0.5 for ``phys=clm5_0`` (2.0 for clm4_5) (NL l.180-181).
+ZETAMAXSTABLE = 0.5
+#: MoninObukIni first guess: convective velocity w_c = 0.5 m s-1 and the Richardson-number cap 0.19 in
+#: ζ = Ri ln(z/z0m)/(1 − 5 min(Ri, 0.19)) (FM l.811-825).
+MO_WC_INIT = 0.5
+MO_RIB_CAP = 0.19
+#: Minimum wind used with stable stratification, u_m = max(u_r, 0.1) m s-1 (FM l.815, BG l.300, CF l.1092).
+MO_UM_MIN = 0.1
+#: Convective velocity w_c = β (−g u* θ_v* z_i/θ_v)^0.333 with β = 1 and z_i = 1000 m
+#: (CT ``beta``, ``zii`` l.391-392; CF parameters ``beta``, ``zii`` l.214-215; exponent 0.333 in BG l.303, CF l.1095).
+CONV_BETA = 1.0
+CONV_ZII = 1000.0
+CONV_EXP = 0.333
+#: Virtual temperature coefficient 0.61 in θ_v = θ (1 + 0.61 q) (CT l.393; BG l.262, 295; CF l.725, 1087).
+VIRTUAL_COEF = 0.61
+#: Dry-adiabatic lapse rate of the forcing-height temperature θ_m = T + 0.0098 z_t [K m-1] (CT l.495).
+THM_LAPSE = 0.0098
+#: Zeng & Wang (2007) bare-soil scalar roughness z0h = z0m / exp(0.13 (u* z0m/ν)^0.45), ν = 1.5e-5 m2 s-1
+#: (BG l.293; the same 0.13, 0.45, ν enter ``csoilb`` in CF l.808).
+ZW07_A, ZW07_EXP, NU_AIR = 0.13, 0.45, 1.5e-5
+#: Fixed number of stability iterations of ``BareGroundFluxes`` (BG ``niters`` l.77, loop l.278-308).
+BARE_NITERS = 3
+#: Height of the 2 m diagnostics above the roughness length [m] (FM l.638: zldis = 2 + z0h).
+REF2M_HEIGHT = 2.0
+
+# =================================================================== canopy fluxes (CLM5 ``CanopyFluxesMod.F90``)
+#: Leaf-temperature Newton iteration: |ΔT_v| limited to ``delmax`` = 1 K; converged when max(|ΔT_v|, previous
+#: |ΔT_v|) < ``dtmin`` = 0.01 K and |Δ(λE_v)| < ``dlemin`` = 0.1 W m-2, tested only after ``itmin`` = 2 passes;
+#: at most ``itmax`` = 40 (+1) passes (CF l.216-220, 755, 1109-1124).
+DELMAX = 1.0
+DTMIN = 0.01
+DLEMIN = 0.1
+ITMIN = 2
+ITMAX = 40
+#: Damping of the leaf latent flux when it changes sign between iterations: efe ← 0.1 efe (CF l.997-1003).
+EFE_DAMP = 0.1
+#: After this many sign changes of L the Obukhov length is fixed at z/(−0.01) (CF l.1100-1101).
+NMOZSGN_MAX = 4
+#: Sparse-canopy weighting of z0m and d (X. Zeng): critical L+S = 2, α_aero = 1 (VC ``tlsai_crit``,
+#: ``alpha_aero`` l.81-82; CF l.667-677).
+TLSAI_CRIT = 2.0
+ALPHA_AERO = 1.0
+#: Under-canopy stability (Sakaguchi & Zeng 2009): γ = 0.5 (``ria``), S capped at 10 (CF l.227, 810-823);
+#: off by default in CLM5 (NL ``use_undercanopy_stability`` = .false. for clm5_0, l.258).
+UNDERCAN_RIA = 0.5
+UNDERCAN_RI_MAX = 10.0
+#: Dry plant-litter layer (Sakaguchi & Zeng 2009): litter area index 0.5, thickness 0.05 m, transfer
+#: coefficient 0.004 in r_dl = (1 − e^{−L_dl})/(0.004 u_af) (CF ``lai_dl``, ``z_dl`` l.223-224, l.962-967).
+LITTER_LAI = 0.5
+LITTER_Z = 0.05
+LITTER_CD = 0.004
+#: Vegetation emissivity ε_v = 1 − exp(−(L+S)/μ̄_ir), μ̄_ir = 1 (CT ``avmuir`` l.447-449).
+AVMUIR = 1.0
+#: Canopy wetness (``CanopyHydrologyMod.F90::FracWet`` l.716-735): f_wet = (W_can/(dewmx (L+S)))^0.666666666666,
+#: capped at ``maximum_leaf_wetted_fraction`` = 0.05 (NL l.264); dewmx = 0.1 mm (``CanopyStateType.F90`` l.518).
+FWET_EXP = 0.666666666666
+FWET_MAX = 0.05
+DEWMX = 0.1
+
+# =================================================================== soil evaporation resistance (CLM5 DSL)
+#: Swenson & Lawrence (2014) dry-surface-layer resistance, ``SurfaceResistanceMod.F90::calc_soil_resistance_sl14``
+#: (l.361-382; ``soil_resis_method`` = 1 for clm5_0, NL l.170). d0 = 2.12e-5 (T/273.15)^1.75 m2 s-1 (Bittelli et al.
+#: 2008); θ_air = θ_sat (ψ_sat/1e7 mm)^(1/b); d_sl = 15 mm × max(0.001, 0.8 θ_eff − θ_liq)/max(0.001, 0.8 θ_sat − θ_air),
+#: clamped to [0, 200] mm; r_soil = d_sl/(D_g ε 1e3) + 20 ≤ 1e6 s m-1. (The CLM code writes 0.8, 2.12e-5 and 273.15
+#: as single-precision literals; the float64 values here differ from them by < 1e-7 relative.)
+DSL_D0 = 2.12e-5
+DSL_T0 = 273.15
+DSL_TEXP = 1.75
+DSL_PSI_AIRDRY = 1.0e7
+DSL_DMAX = 15.0
+DSL_FRAC = 0.8
+DSL_FLOOR = 0.001
+DSL_MAX_MM = 200.0
+DSL_TORT_BMIN = 3.0
+DSL_R_MIN = 20.0
+DSL_R_MAX = 1.0e6
+DSL_LIQ_MIN = 1.0e-6
+DSL_EFFPOR_MIN = 0.01
+DSL_MM_PER_M = 1.0e3
+
+# =================================================================== ground albedo and emissivity (CLM5)
+#: Soil albedo by colour class (rows: class 1..N; columns: visible, near-infrared), saturated and dry, for
+#: ``mxsoil_color`` = 20 (CLM5 surface datasets) and 8 (older datasets): ``SurfaceAlbedoMod.F90::
+#: SurfaceAlbedoInitTimeConst`` l.150-163 (release-clm5.0).
+SOIL_ALBSAT_20 = np.array([
+    [0.25, 0.50], [0.23, 0.46], [0.21, 0.42], [0.20, 0.40], [0.19, 0.38], [0.18, 0.36], [0.17, 0.34],
+    [0.16, 0.32], [0.15, 0.30], [0.14, 0.28], [0.13, 0.26], [0.12, 0.24], [0.11, 0.22], [0.10, 0.20],
+    [0.09, 0.18], [0.08, 0.16], [0.07, 0.14], [0.06, 0.12], [0.05, 0.10], [0.04, 0.08]])
+SOIL_ALBDRY_20 = np.array([
+    [0.36, 0.61], [0.34, 0.57], [0.32, 0.53], [0.31, 0.51], [0.30, 0.49], [0.29, 0.48], [0.28, 0.45],
+    [0.27, 0.43], [0.26, 0.41], [0.25, 0.39], [0.24, 0.37], [0.23, 0.35], [0.22, 0.33], [0.20, 0.31],
+    [0.18, 0.29], [0.16, 0.27], [0.14, 0.25], [0.12, 0.23], [0.10, 0.21], [0.08, 0.16]])
+SOIL_ALBSAT_8 = np.array([
+    [0.12, 0.24], [0.11, 0.22], [0.10, 0.20], [0.09, 0.18], [0.08, 0.16], [0.07, 0.14], [0.06, 0.12],
+    [0.05, 0.10]])
+SOIL_ALBDRY_8 = np.array([
+    [0.24, 0.48], [0.22, 0.44], [0.20, 0.40], [0.18, 0.36], [0.16, 0.32], [0.14, 0.28], [0.12, 0.24],
+    [0.10, 0.20]])
+#: Wetness brightening inc = max(0.11 − 0.40 θ_1, 0) (``SurfaceAlbedoMod.F90::SoilAlbedo`` l.1050).
+SOIL_ALB_INC = (0.11, 0.40)
+#: Soil colour written by mksurfdata where the raw data have none: 15 of 20 classes, 4 of 8
+#: (CTSM release-cesm2.0 ``tools/mksurfdata_map/src/mksoilMod.F90`` l.742-748; same rule in master
+#: ``tools/mksurfdata_esmf/src/mksoilcolMod.F90``).
+SOIL_COLOR_DEFAULT_20 = 15
+SOIL_COLOR_DEFAULT_8 = 4
+#: BATS snow albedo (CLM2/CLM3.0 ``SurfaceAlbedoMod.F90::SnowAlbedo``; Oleson et al. 2004, NCAR/TN-461+STR, §3.2.1;
+#: Dickinson et al. 1993, NCAR/TN-387+STR): fresh-snow diffuse albedo 0.95 (vis) / 0.65 (nir); aging factors
+#: C_s = 0.2 (vis), C_n = 0.5 (nir); zenith factor b = 2 and 0.4 in α_dir = α_dif + 0.4 f(μ)(1 − α_dif); μ ≥ 0.001.
+SNOW_ALB_FRESH_VIS, SNOW_ALB_FRESH_NIR = 0.95, 0.65
+SNOW_AGE_CS, SNOW_AGE_CN = 0.2, 0.5
+SNOW_ZEN_B, SNOW_ZEN_COEF = 2.0, 0.4
+SNOW_COSZEN_MIN = 0.001
+#: BATS snow age (CLM2/CLM3.0 ``SnowAge.F90``, R. Dickinson's BATS code): Δτ = Δt/τ0 (r1 + r2 + r3) with
+#: τ0 = 1e6 s, r1 = exp[5000 (1/T_f − 1/T_g)], r2 = exp[min(0, 10 × 5000 (1/T_f − 1/T_g))], r3 = 0.3 (dirt and soot);
+#: τ ← (τ + Δτ)(1 − 0.1 max(0, ΔW_sno)) ≥ 0 (ΔW in mm: 10 mm of new snow resets τ); τ = 0 when W_sno > 800 mm.
+SNOW_AGE_TAU0 = 1.0e6
+SNOW_AGE_VAPOUR = 5000.0
+SNOW_AGE_MELT = 10.0
+SNOW_AGE_DIRT = 0.3
+SNOW_AGE_RESET = 0.1
+SNOW_AGE_SWE_MAX = 800.0
