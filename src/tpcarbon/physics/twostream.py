@@ -219,7 +219,7 @@ def calc_twostream_fluxes(kb, avmu, omega, betad, betai, lsai, albgrd, albgri):
     """
     tau_b = min(kb * lsai, TWOSTREAM_TAU_MAX)
     s2 = math.exp(-tau_b)
-    fsun = (1.0 - s2) / tau_b
+    fsun = -math.expm1(-tau_b) / tau_b   # (1 - s2)/τ without cancellation as τ → 0
     # common terms (Tech Note eqs 3.31-3.36)
     b = 1.0 - omega + omega * betai
     c = omega * betai
