@@ -37,7 +37,8 @@ def budget(r, agd, agi):
        agd=fin(0.0, 1.0), agi=fin(0.0, 1.0), fcansno=fin(0.0, 1.0), band=st.sampled_from([0, 1]))
 @example(mu=0.5, elai=1e-12, esai=0.0, opt=(0.1, 0.05, 0.16, 0.001), xl=0.0, agd=0.0, agi=0.0, fcansno=0.0,
          band=0)
-@example(mu=1e-4, elai=10.0, esai=3.0, opt=(0.0, 0.0, 0.0, 0.0), xl=0.6, agd=1.0, agi=1.0, fcansno=1.0, band=1)
+@example(mu=1e-4, elai=10.0, esai=3.0, opt=(0.0, 0.0, 0.0, 0.0), xl=0.6, agd=1.0, agi=1.0, fcansno=1.0,
+         band=1)
 def test_energy_is_conserved_per_unit_incident_flux(mu, elai, esai, opt, xl, agd, agi, fcansno, band):
     """Per unit direct and unit diffuse flux (Tech Note eqs 3.21-3.22): albd + fabd_sun + fabd_sha +
     (1 − α_g^μ) ftdd + (1 − α_g) ftid = 1 and albi + fabi_sun + fabi_sha + (1 − α_g) ftii = 1 to 1e-12; all
@@ -65,10 +66,12 @@ def test_energy_is_conserved_per_unit_incident_flux(mu, elai, esai, opt, xl, agd
 @settings(max_examples=300, deadline=None)
 @given(mu=fin(0.01, 1.0), elai=fin(0.0, 8.0), esai=fin(0.0, 2.0), vis=band_optics, nir=band_optics,
        xl=fin(-0.4, 0.6), alb=st.tuples(fin(0.0, 1.0), fin(0.0, 1.0), fin(0.0, 1.0), fin(0.0, 1.0)),
-       sol=st.tuples(fin(0.0, 600.0), fin(0.0, 300.0), fin(0.0, 600.0), fin(0.0, 300.0)), fcansno=fin(0.0, 1.0))
+       sol=st.tuples(fin(0.0, 600.0), fin(0.0, 300.0), fin(0.0, 600.0), fin(0.0, 300.0)),
+       fcansno=fin(0.0, 1.0))
 def test_patch_shortwave_budget_closes(mu, elai, esai, vis, nir, xl, alb, sol, fcansno):
     """SurfaceRadiation: sabv + sabg + fsr = incident shortwave (to 1e-12 of it); FSA = sabv + sabg ≥ 0; the
-    sun/shade PAR times its leaf+stem area adds up to the visible canopy absorption; laisun + laisha = elai."""
+    sun/shade PAR times its leaf+stem area adds up to the visible canopy absorption;
+    laisun + laisha = elai."""
     agd_v, agi_v, agd_n, agi_n = alb
     lsai = elai + esai
     rv, tv = ts.calc_leaf_stem_optics(elai, esai, *vis)
@@ -103,9 +106,11 @@ def test_canopy_absorption_non_decreasing_in_ground_albedo(mu, lsai, opt, xl, a,
 
 
 @settings(max_examples=300, deadline=None)
-@given(avmu=fin(0.5, 1.5), omega=fin(0.0, 0.99), betad=fin(0.0, 1.0), betai=fin(0.3, 1.0), lsai=fin(0.01, 10.0),
+@given(avmu=fin(0.5, 1.5), omega=fin(0.0, 0.99), betad=fin(0.0, 1.0), betai=fin(0.3, 1.0),
+       lsai=fin(0.01, 10.0),
        agd=fin(0.0, 1.0), agi=fin(0.0, 1.0), log_gap=fin(-17.0, -1.0), sign=st.sampled_from([-1.0, 0.0, 1.0]))
-def test_finite_and_conserving_at_and_near_k_equals_h(avmu, omega, betad, betai, lsai, agd, agi, log_gap, sign):
+def test_finite_and_conserving_at_and_near_k_equals_h(avmu, omega, betad, betai, lsai, agd, agi, log_gap,
+                                                      sign):
     """K = h makes σ = 0 (a removable singularity): the kernel stays finite and conserving there."""
     h = math.sqrt((1 - omega) * (1 - omega + 2 * omega * betai)) / avmu
     kb = h * (1.0 + sign * 10.0**log_gap)

@@ -255,11 +255,12 @@ TWOSTREAM_TAU_MAX = 40.0
 #: Tech Note eq. 3.16).
 TWOSTREAM_ASU_DENOM_MIN = 1.0e-6
 #: ``mpe`` = 1e-6: floor on the leaf/stem-weighted ρ and τ and on L+S in the weights w_l, w_s
-#: (``SurfaceAlbedo`` l.253, l.865-875).
+#: (``SurfaceAlbedo`` l.281, l.752-763).
 OPTICS_MIN = 1.0e-6
-#: Two-stream parameters of snow intercepted by the canopy: ω_sno (vis, nir) = (0.8, 0.4), β_sno = β0_sno = 0.5
-#: (``clm_varcon.F90`` l.208-211 ``omegas``, ``betads``, ``betais``; Tech Note table "Intercepted snow optical
-#: properties", from Sellers et al. 1986). Used by CLM5's default ``snowveg_flag = 'ON_RAD'``.
+#: Two-stream parameters of snow intercepted by the canopy: ω_sno (vis, nir) = (0.8, 0.4),
+#: β_sno = β0_sno = 0.5 (``clm_varcon.F90`` l.208-211 ``omegas``, ``betads``, ``betais``; Tech Note table
+#: "Intercepted snow optical properties", from Sellers et al. 1986).
+#: Used by CLM5's default ``snowveg_flag = 'ON_RAD'``.
 OMEGA_SNOW = (0.8, 0.4)
 BETAD_SNOW = 0.5
 BETAI_SNOW = 0.5

@@ -4,13 +4,15 @@ The Dickinson (1983) / Sellers (1985) two-stream equations for the upward and do
 I↑, I↓ (per unit incident flux) at cumulative leaf+stem area x below the canopy top,
 
 .. math::
-    -\\bar\\mu\\,\\frac{dI^\\uparrow}{dx} + b\\,I^\\uparrow - c\\,I^\\downarrow = \\omega\\bar\\mu K\\beta_0\\,e^{-Kx},\\qquad
-    \\bar\\mu\\,\\frac{dI^\\downarrow}{dx} + b\\,I^\\downarrow - c\\,I^\\uparrow = \\omega\\bar\\mu K(1-\\beta_0)\\,e^{-Kx},
+    -\\bar\\mu\\,\\frac{dI^\\uparrow}{dx} + b\\,I^\\uparrow - c\\,I^\\downarrow
+    = \\omega\\bar\\mu K\\beta_0\\,e^{-Kx},\\qquad
+    \\bar\\mu\\,\\frac{dI^\\downarrow}{dx} + b\\,I^\\downarrow - c\\,I^\\uparrow
+    = \\omega\\bar\\mu K(1-\\beta_0)\\,e^{-Kx},
 
 with b = 1 − ω + ωβ, c = ωβ (the beam source only for the direct-beam problem), are solved in closed form
 for the boundary conditions CLM5 uses, and the absorbed flux is split into sunlit and shaded parts
 (Dai et al. 2004, Bonan et al. 2011). Sources: CTSM ``release-clm5.0`` (commit fdfc03a0)
-``src/biogeophys/SurfaceAlbedoMod.F90`` (``SurfaceAlbedo`` l.827-981, ``TwoStream`` l.1116-1631) and
+``src/biogeophys/SurfaceAlbedoMod.F90`` (``SurfaceAlbedo`` l.733-981, ``TwoStream`` l.1116-1631) and
 ``SurfaceRadiationMod.F90`` (``CanopySunShadeFracs`` l.348-453, ``SurfaceRadiation`` l.456-1023); CLM5.0
 Tech Note "Surface Albedos" eqs 3.1-3.57. Where the code and the Tech Note differ the code is followed:
 
@@ -48,14 +50,16 @@ def calc_leaf_stem_optics(elai, esai, rhol, taul, rhos, taus):
     """Leaf/stem reflectance and transmittance of one band, weighted by exposed leaf and stem area.
 
     .. math:: w_l = \\frac{L}{\\max(L+S, 10^{-6})},\\; w_s = \\frac{S}{\\max(L+S, 10^{-6})};\\quad
-              \\rho = \\max(\\rho_l w_l + \\rho_s w_s, 10^{-6}),\\; \\tau = \\max(\\tau_l w_l + \\tau_s w_s, 10^{-6})
+              \\rho = \\max(\\rho_l w_l + \\rho_s w_s, 10^{-6}),\\;
+              \\tau = \\max(\\tau_l w_l + \\tau_s w_s, 10^{-6})
 
     Parameters
     ----------
     elai, esai : float
         Exposed leaf and stem area index L, S [m2 m-2].
     rhol, taul : float
-        Leaf reflectance and transmittance of the band [-] (``rholvis``/``taulvis`` or ``rholnir``/``taulnir``).
+        Leaf reflectance and transmittance of the band [-] (``rholvis``/``taulvis`` or
+        ``rholnir``/``taulnir``).
     rhos, taus : float
         Stem reflectance and transmittance of the band [-] (``rhosvis``/``tausvis`` ...).
 
@@ -66,7 +70,7 @@ def calc_leaf_stem_optics(elai, esai, rhol, taul, rhos, taus):
 
     References
     ----------
-    Tech Note eqs 3.11-3.12; ``SurfaceAlbedoMod.F90::SurfaceAlbedo`` l.865-875 (``mpe`` floor l.253).
+    Tech Note eqs 3.11-3.12; ``SurfaceAlbedoMod.F90::SurfaceAlbedo`` l.752-763 (``mpe`` floor l.281).
 
     Examples
     --------
@@ -91,8 +95,10 @@ def calc_twostream_parameters(mu, rho, tau, xl, fcansno, omega_sno):
               \\ln\\frac{\\mu\\phi_1 + g}{\\mu\\phi_1}\\right],\\; g = \\max(\\mu\\phi_2 + G, 10^{-6})
 
     .. math::
-        \\omega_v = \\rho + \\tau,\\quad \\omega_v\\beta_{0,v} = \\frac{1 + \\bar\\mu K}{\\bar\\mu K}\\,a_s,\\quad
-        \\omega_v\\beta_v = \\tfrac12\\left[\\rho + \\tau + (\\rho - \\tau)\\left(\\tfrac{1+\\chi}{2}\\right)^2\\right]
+        \\omega_v = \\rho + \\tau,\\quad
+        \\omega_v\\beta_{0,v} = \\frac{1 + \\bar\\mu K}{\\bar\\mu K}\\,a_s,\\quad
+        \\omega_v\\beta_v = \\tfrac12\\left[\\rho + \\tau
+            + (\\rho - \\tau)\\left(\\tfrac{1+\\chi}{2}\\right)^2\\right]
 
     and with a snow-covered canopy fraction f (CLM5 ``snowveg_flag = 'ON_RAD'``)
 
@@ -163,7 +169,7 @@ def _overlap_integral(kb, h, lsai, s_slow):
 
 @kernel
 def calc_twostream_fluxes(kb, avmu, omega, betad, betai, lsai, albgrd, albgri):
-    """Analytic two-stream solution for unit direct and unit diffuse flux above a canopy on a reflecting ground.
+    """Analytic two-stream solution for unit direct and unit diffuse flux on a canopy over reflecting ground.
 
     With m = μ̄K, b = 1 − ω + ωβ, c = ωβ, d = ωmβ0, f = ωm(1 − β0), μ̄h = √((b − c)(b + c)), p = b + μ̄h,
     σ = m² − (μ̄h)², s1 = e^{−min(h(L+S), 40)}, s2 = e^{−min(K(L+S), 40)}, the solution is
@@ -178,12 +184,14 @@ def calc_twostream_fluxes(kb, avmu, omega, betad, betai, lsai, albgrd, albgri):
 
     .. math::
         \\mathrm{albd} = I^\\uparrow(0),\\; \\mathrm{ftid} = I^\\downarrow(L+S),\\; \\mathrm{ftdd} = s_2,\\;
-        \\mathrm{fabd} = 1 - \\mathrm{albd} - (1-\\alpha_g^\\mu)\\,\\mathrm{ftdd} - (1-\\alpha_g)\\,\\mathrm{ftid}
+        \\mathrm{fabd} = 1 - \\mathrm{albd} - (1-\\alpha_g^\\mu)\\,\\mathrm{ftdd}
+            - (1-\\alpha_g)\\,\\mathrm{ftid}
 
     .. math::
         \\mathrm{fabd_{sun}} = (1-\\omega)\\left[1 - s_2 + \\frac{1}{\\bar\\mu}\\int_0^{L+S}
             e^{-Kx}(I^\\uparrow + I^\\downarrow)\\,dx\\right],\\quad
-        \\mathrm{fabi_{sun}} = \\frac{1-\\omega}{\\bar\\mu}\\int_0^{L+S} e^{-Kx}(I^\\uparrow + I^\\downarrow)\\,dx
+        \\mathrm{fabi_{sun}} = \\frac{1-\\omega}{\\bar\\mu}
+            \\int_0^{L+S} e^{-Kx}(I^\\uparrow + I^\\downarrow)\\,dx
 
     and fabd_sha = fabd − fabd_sun, fabi = 1 − albi − (1 − α_g) ftii, fabi_sha = fabi − fabi_sun,
     f_sun = (1 − s2)/min(K(L+S), 40). Where |K − h| < 1e-8 h, the beam source uses K = h(1 ± 1e-8) (σ = 0 is
@@ -255,7 +263,7 @@ def calc_twostream_fluxes(kb, avmu, omega, betad, betai, lsai, albgrd, albgri):
     sigma = m * m - root * root
     pp = -(d * (b - m) + c * f) / sigma
     qq = -(f * (b + m) + c * d) / sigma
-    s2r = math.exp(-min(kr * lsai, TWOSTREAM_TAU_MAX))
+    s2r = s2 if kr == kb else math.exp(-min(kr * lsai, TWOSTREAM_TAU_MAX))
     a21 = s1 * (c - albgrd * p)
     a22 = p - albgrd * c
     det = p * a22 - c * s1 * a21
@@ -268,8 +276,9 @@ def calc_twostream_fluxes(kb, avmu, omega, betad, betai, lsai, albgrd, albgri):
     ftdd = s2
     fabd = 1.0 - albd - (1.0 - albgrd) * ftdd - (1.0 - albgri) * ftid
     e_beam = (1.0 - s2r * s2r) / (2.0 * kr)   # ∫ e^{-2Kx} dx
-    e_plus = (1.0 - s1 * s2r) / (kr + h)
-    e_minus = _overlap_integral(kr, h, lsai, max(s1, s2r))
+    if kr != kb:
+        e_plus = (1.0 - s1 * s2r) / (kr + h)
+        e_minus = _overlap_integral(kr, h, lsai, max(s1, s2r))
     sun_int = (pp + qq) * e_beam + (p + c) * (alpha * e_plus + gamma * e_minus)
     fabd_sun = (1.0 - omega) * (1.0 - s2 + sun_int / avmu)
     fabd_sha = fabd - fabd_sun
@@ -285,13 +294,15 @@ def calc_twostream(mu, lsai, rho, tau, xl, albgrd, albgri, fcansno, omega_sno):
     transmitted fractions and f_sun = 0. For μ > 0 and L + S = 0 (l.956-975): albd = α_g^μ, albi = α_g,
     ftdd = ftii = 1, everything else 0.
 
-    .. math:: \\mathrm{albd} + \\mathrm{fabd} + (1-\\alpha_g^\\mu)\\mathrm{ftdd} + (1-\\alpha_g)\\mathrm{ftid} = 1,
+    .. math:: \\mathrm{albd} + \\mathrm{fabd} + (1-\\alpha_g^\\mu)\\mathrm{ftdd}
+              + (1-\\alpha_g)\\mathrm{ftid} = 1,
               \\quad \\mathrm{albi} + \\mathrm{fabi} + (1-\\alpha_g)\\mathrm{ftii} = 1 \\quad (\\mu > 0)
 
     Parameters
     ----------
     mu : float
-        Cosine of the solar zenith angle μ [-] (CLM: of the *next* time step, see docs/twostream_integration.md).
+        Cosine of the solar zenith angle μ [-] (CLM: of the step the fractions are used in, computed at the
+        end of the step before; docs/twostream_integration.md).
     lsai : float
         Exposed leaf + stem area index L + S (``elai + esai``) [m2 m-2].
     rho, tau : float
@@ -313,7 +324,7 @@ def calc_twostream(mu, lsai, rho, tau, xl, albgrd, albgri, fcansno, omega_sno):
 
     References
     ----------
-    Tech Note "Surface Albedos" eqs 3.1-3.57; ``SurfaceAlbedoMod.F90::SurfaceAlbedo`` l.397-413, l.827-981 and
+    Tech Note "Surface Albedos" eqs 3.1-3.57; ``SurfaceAlbedoMod.F90::SurfaceAlbedo`` l.397-413, l.733-981 and
     ``TwoStream`` l.1116-1631 (CTSM release-clm5.0, commit fdfc03a0).
 
     Examples
@@ -344,8 +355,10 @@ def calc_canopy_shortwave(sol_dir_vis, sol_dif_vis, sol_dir_nir, sol_dif_nir, ts
         \\mathrm{FSR} = \\sum_{b}\\left(S^\\mu_b\\,\\mathrm{albd}_b + S_b\\,\\mathrm{albi}_b\\right)
 
     .. math::
-        \\phi_{sun} = \\frac{S^\\mu_{vis}\\,\\mathrm{fabd_{sun}} + S_{vis}\\,\\mathrm{fabi_{sun}}}{f_{sun}(L+S)},\\quad
-        \\phi_{sha} = \\frac{S^\\mu_{vis}\\,\\mathrm{fabd_{sha}} + S_{vis}\\,\\mathrm{fabi_{sha}}}{(1-f_{sun})(L+S)},\\quad
+        \\phi_{sun} = \\frac{S^\\mu_{vis}\\,\\mathrm{fabd_{sun}} + S_{vis}\\,\\mathrm{fabi_{sun}}}
+                          {f_{sun}(L+S)},\\quad
+        \\phi_{sha} = \\frac{S^\\mu_{vis}\\,\\mathrm{fabd_{sha}} + S_{vis}\\,\\mathrm{fabi_{sha}}}
+                          {(1-f_{sun})(L+S)},\\quad
         L_{sun} = f_{sun} L,\\; L_{sha} = (1-f_{sun}) L
 
     (nlevcan = 1: one layer holding the whole exposed canopy, ``tlai_z = elai``). FSA = S_v + S_g, and
@@ -366,7 +379,8 @@ def calc_canopy_shortwave(sol_dir_vis, sol_dif_vis, sol_dir_nir, sol_dif_nir, ts
     Returns
     -------
     (float, float, float, float, float, float, float)
-        ``sabv`` (absorbed by vegetation), ``sabg`` (absorbed by the ground), ``fsr`` (reflected) [W m-2 ground];
+        ``sabv`` (absorbed by vegetation), ``sabg`` (absorbed by the ground), ``fsr`` (reflected)
+        [W m-2 ground];
         ``parsun``, ``parsha``: absorbed visible radiation per unit sunlit / shaded leaf+stem area
         [W m-2 leaf] (CLM ``parsun_z(:,1)``, ``parsha_z(:,1)``; 0 where that area is 0);
         ``laisun``, ``laisha``: sunlit and shaded leaf area [m2 m-2].

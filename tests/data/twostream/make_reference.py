@@ -50,7 +50,8 @@ CASES = [
     ("net_snowy_canopy_over_snow_vis", 0.4, 3.0, 1.0, 0.07, 0.05, 0.16, 0.001, 0.01, 0.90, 0.90, 0.6, 0.8),
     ("grass_snow_direct_ne_diffuse_vis", 0.3, 1.0, 0.3, 0.11, 0.05, 0.31, 0.12, -0.3, 0.92, 0.85, 0.0, 0.8),
     ("grass_vertical_moist_soil_nir", 0.6, 2.0, 0.4, 0.35, 0.34, 0.53, 0.25, -0.4, 0.25, 0.25, 0.0, 0.4),
-    ("horizontal_leaves_very_low_sun_vis", 0.05, 1.0, 0.2, 0.10, 0.05, 0.16, 0.001, 0.6, 0.15, 0.15, 0.0, 0.8),
+    ("horizontal_leaves_very_low_sun_vis", 0.05, 1.0, 0.2, 0.10, 0.05, 0.16, 0.001, 0.6, 0.15, 0.15, 0.0,
+     0.8),
 ]
 FIELDS = ["name", "mu", "elai", "esai", "rhol", "taul", "rhos", "taus", "xl", "albgrd", "albgri", "fcansno",
           "omega_sno"]
