@@ -242,6 +242,35 @@ ALBEDO_SOIL_DRY, ALBEDO_SOIL_WET = 0.30, 0.15
 EMISS_SOIL, EMISS_SNOW = 0.96, 0.97
 #: Leaf optical: scattering of the visible band uses ρ+τ of leaf/stem mix (spec §1.8).
 
+# =================================================================== two-stream canopy radiation (spec §1.8)
+# Hard-coded numbers of CTSM release-clm5.0 (commit fdfc03a0) ``SurfaceAlbedoMod.F90`` / ``clm_varcon.F90``.
+#: Smallest cos(zenith) used in the two-stream optics, cosz = max(0.001, coszen) for coszen > 0
+#: (``SurfaceAlbedoMod.F90::TwoStream`` l.1252).
+TWOSTREAM_COSZ_MIN = 0.001
+#: Cap on the optical depths h(L+S) and K(L+S) in s1 = exp(-min(h(L+S), 40)), s2 = exp(-min(K(L+S), 40));
+#: the capped K(L+S) is also the denominator of f_sun = (1 - s2)/min(K(L+S), 40)
+#: (``TwoStream`` l.1360-1363, l.1466; Tech Note eqs 3.40-3.41).
+TWOSTREAM_TAU_MAX = 40.0
+#: Floor 1e-6 on μφ2 + G(μ) in the single-scattering albedo a_s(μ) (``TwoStream`` l.1265, bugzilla 2431;
+#: Tech Note eq. 3.16).
+TWOSTREAM_ASU_DENOM_MIN = 1.0e-6
+#: ``mpe`` = 1e-6: floor on the leaf/stem-weighted ρ and τ and on L+S in the weights w_l, w_s
+#: (``SurfaceAlbedo`` l.281, l.752-763).
+OPTICS_MIN = 1.0e-6
+#: Two-stream parameters of snow intercepted by the canopy: ω_sno (vis, nir) = (0.8, 0.4),
+#: β_sno = β0_sno = 0.5 (``clm_varcon.F90`` l.208-211 ``omegas``, ``betads``, ``betais``; Tech Note table
+#: "Intercepted snow optical properties", from Sellers et al. 1986).
+#: Used by CLM5's default ``snowveg_flag = 'ON_RAD'``.
+OMEGA_SNOW = (0.8, 0.4)
+BETAD_SNOW = 0.5
+BETAI_SNOW = 0.5
+#: Near-resonance guard (tpcarbon, not CLM): the particular solution of the beam source divides by
+#: σ = (μ̄K)² − (μ̄h)², which CLM leaves unguarded (division by zero at K = h, reachable in the visible band
+#: near μ ≈ 0.5; rounding error ≈ 1e-17 h/|K − h| near it). When |K − h| < 1e-8 h, K is set to h(1 ± 1e-8)
+#: for the beam source, which bounds the error everywhere by ≈ 2e-8 (measured against 50-digit decimal
+#: arithmetic; docs/twostream_integration.md).
+TWOSTREAM_RESONANCE_REL = 1.0e-8
+
 # =================================================================== aerodynamics (reduced scheme)
 #: Reference height of the forcing [m] (CMFD temperature 2 m, wind ~10 m) used in the neutral log-law.
 Z_REF = 10.0

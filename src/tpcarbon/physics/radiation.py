@@ -21,6 +21,37 @@ _MU_MIN = 1.0e-3
 
 
 @kernel
+def calc_chil(xl):
+    """Leaf orientation index clamped to the range of the Ross–Goudriaan fit.
+
+    .. math:: \\chi = \\mathrm{clamp}(x_l, -0.4, 0.6);\\quad \\chi = 0.01 \\text{ if } |\\chi| \\le 0.01
+
+    Parameters
+    ----------
+    xl : float
+        Leaf orientation index χ_L [-] (``xl``).
+
+    Returns
+    -------
+    float
+        χ [-] (``chil``).
+
+    References
+    ----------
+    Spec §1.8; ``SurfaceAlbedoMod.F90::TwoStream`` l.1254-1255.
+
+    Examples
+    --------
+    >>> calc_chil(-0.5), calc_chil(0.0), calc_chil(0.25)
+    (-0.4, 0.01, 0.25)
+    """
+    chi = min(max(xl, XL_MIN), XL_MAX)
+    if abs(chi) <= XL_ABS_MIN:
+        chi = XL_ABS_MIN
+    return chi
+
+
+@kernel
 def calc_ross_coefficients(xl):
     """Ross–Goudriaan leaf-angle coefficients of G(μ) = φ1 + φ2 μ.
 
@@ -46,9 +77,7 @@ def calc_ross_coefficients(xl):
     >>> [round(x, 4) for x in calc_ross_coefficients(-0.3)]
     [0.6602, -0.281]
     """
-    chi = min(max(xl, XL_MIN), XL_MAX)
-    if abs(chi) <= XL_ABS_MIN:
-        chi = XL_ABS_MIN
+    chi = calc_chil(xl)
     phi1 = ROSS_PHI1[0] + ROSS_PHI1[1] * chi + ROSS_PHI1[2] * chi * chi
     phi2 = ROSS_PHI2 * (1.0 - 2.0 * phi1)
     return phi1, phi2
