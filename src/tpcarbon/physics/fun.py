@@ -357,6 +357,24 @@ def calc_fun_flex_cn_fraction(total_n_resistance, leafc_tot, leafn_tot, leafn, t
 
 
 @kernel
+def _cap_pair(nflux, cflux, cost, xa, xb, j, lim):
+    """Scale active + non-mycorrhizal uptake of one N form in layer j down to ``lim`` (CNFUN l.1309-1350).
+
+    CLM writes a − (a + b − lim) a/(a + b); here a·lim/(a + b) and lim − that (the same number up to
+    rounding), so that the sum never exceeds ``lim`` by a rounding error and stays ≥ 0.
+    """
+    a = nflux[xa, j]
+    b = nflux[xb, j]
+    if a + b > lim:
+        na = a * (lim / (a + b))
+        na = min(na, lim)
+        nflux[xa, j] = na
+        nflux[xb, j] = max(lim - na, 0.0)
+        cflux[xa, j] = nflux[xa, j] * cost[xa, j]
+        cflux[xb, j] = nflux[xb, j] * cost[xb, j]
+
+
+@kernel
 def calc_fun_spend(npp_to_spend, frac_ideal, grperc, plant_cn, total_n_resistance, fixing, frac, cost, no3_avail,
                    nh4_avail, fixerfrac, nlev, nflux, cflux):
     """Spend a branch's C on N: the FUN balance, the per-layer uptake caps, and the C burned off.
@@ -368,7 +386,7 @@ def calc_fun_spend(npp_to_spend, frac_ideal, grperc, plant_cn, total_n_resistanc
               C_{x,j} = \\phi_{x,j}\\Delta NPP,\\quad N_{x,j} = C_{x,j}/c_{x,j}.
 
     In each layer, active + non-mycorrhizal uptake of NO3 (NH4) is scaled down proportionally to at most the
-    N offered × fixer share, and C re-derived from N. The C still unspent after all layers (≥ 1e-13) is
+    N offered × fixer share (:func:`_cap_pair`), and C re-derived from N. The C still unspent after all layers (≥ 1e-13) is
     "burned" (respired; CLM adds it to ``soilc_change``).
 
     Parameters
@@ -426,24 +444,8 @@ def calc_fun_spend(npp_to_spend, frac_ideal, grperc, plant_cn, total_n_resistanc
                 cflux[x, j] = frac[x, j] * dnpp
                 nflux[x, j] = cflux[x, j] / cost[x, j]
     for j in range(nlev):
-        lim = no3_avail[j] * fixerfrac
-        a = nflux[P_ACT_NO3, j]
-        b = nflux[P_NMC_NO3, j]
-        if a + b > lim:
-            diff = a + b - lim
-            nflux[P_ACT_NO3, j] = a - diff * (a / (a + b))
-            nflux[P_NMC_NO3, j] = b - diff * (b / (a + b))
-            cflux[P_ACT_NO3, j] = nflux[P_ACT_NO3, j] * cost[P_ACT_NO3, j]
-            cflux[P_NMC_NO3, j] = nflux[P_NMC_NO3, j] * cost[P_NMC_NO3, j]
-        lim = nh4_avail[j] * fixerfrac
-        a = nflux[P_ACT_NH4, j]
-        b = nflux[P_NMC_NH4, j]
-        if a + b > lim:
-            diff = a + b - lim
-            nflux[P_ACT_NH4, j] = a - diff * a / (a + b)
-            nflux[P_NMC_NH4, j] = b - diff * b / (a + b)
-            cflux[P_ACT_NH4, j] = nflux[P_ACT_NH4, j] * cost[P_ACT_NH4, j]
-            cflux[P_NMC_NH4, j] = nflux[P_NMC_NH4, j] * cost[P_NMC_NH4, j]
+        _cap_pair(nflux, cflux, cost, P_ACT_NO3, P_NMC_NO3, j, no3_avail[j] * fixerfrac)
+        _cap_pair(nflux, cflux, cost, P_ACT_NH4, P_NMC_NH4, j, nh4_avail[j] * fixerfrac)
         n_acq = 0.0
         c_sp = 0.0
         for x in range(NPATH):
@@ -617,7 +619,8 @@ def calc_fun(pft, ip, availc, plant_ndemand, leafc, leafn, leafc_storage, leafn_
                 c_ac = 0.0
                 free = 0.0
                 paid = 0.0
-            spend = spend - c_sp - c_ac
+            # (guard, not in CLM: C + accounted may exceed S by a rounding error; never spend negative C)
+            spend = max(spend - c_sp - c_ac, 0.0)
             c_retrans += c_sp
             n_paid += paid
             n_free += free

@@ -869,12 +869,13 @@ def calc_no3_leaching_column(smin_no3, h2osoi_liq, dz, zi, qflx_drain, qflx_surf
     tot_r = 0.0
     for j in range(nlev):
         ztop = zi[j - 1] if j > 0 else 0.0
-        conc = sf_no3 * smin_no3[j] * dz[j] / h2osoi_liq[j] if h2osoi_liq[j] > 0.0 else 0.0
-        lj = conc * qflx_drain * h2osoi_liq[j] / (tot_water * dz[j]) if tot_water > 0.0 else 0.0
+        # c_j w_j / Δz_j = sf NO3_j, written without forming c_j (no inf·0 for a nearly dry layer)
+        wet = h2osoi_liq[j] > 0.0
+        lj = sf_no3 * smin_no3[j] * (qflx_drain / tot_water) if wet else 0.0
         lj = max(min(lj, smin_no3[j] / dt), 0.0)
-        if zi[j] <= DEPTH_RUNOFF_NLOSS or ztop < DEPTH_RUNOFF_NLOSS:
+        if wet and surface_water > 0.0 and (zi[j] <= DEPTH_RUNOFF_NLOSS or ztop < DEPTH_RUNOFF_NLOSS):
             # the partial-layer branch of CLM reduces to the same expression
-            rj = conc * qflx_surf * h2osoi_liq[j] / (surface_water * dz[j]) if surface_water > 0.0 else 0.0
+            rj = sf_no3 * smin_no3[j] * (qflx_surf / surface_water)
         else:
             rj = 0.0
         rj = max(min(rj, smin_no3[j] / dt - lj), 0.0)
