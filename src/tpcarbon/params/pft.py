@@ -132,7 +132,7 @@ class PftParams(NamedTuple):
     """ECM active uptake cost constant on soil N [as kn_nonmyc]."""
     kr_resorb: np.ndarray
     """Retranslocation cost constant on file (24). Read by CLM5.0 ``pftconMod`` but not used: FUN's
-    ``fun_retranslocation`` uses 1/leafcn instead (``CNFUNMod.F90`` l.1743)."""
+    ``fun_retranslocation`` uses 1/leafcn instead (``CNFUNMod.F90`` l.1740)."""
     fun_cn_flex_a: np.ndarray
     """FUN–flexible C:N link, cost offset a [g C g-1 N] (5)."""
     fun_cn_flex_b: np.ndarray
