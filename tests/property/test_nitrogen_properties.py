@@ -55,8 +55,8 @@ COMPET = (SP.compet_plant_nh4, SP.compet_plant_no3, SP.compet_decomp_nh4, SP.com
 @given(nh4=fin(0.0, 5.0), no3=fin(0.0, 5.0), plant=fin(0.0, 1e-4), immob=fin(0.0, 1e-3), nit=fin(0.0, 1e-4),
        denit=fin(0.0, 1e-4), compet=vec(0.1, 3.0, 6), dt=st.sampled_from([1800.0, 10800.0, 86400.0]))
 def test_competition_never_overdraws_and_offers_the_rest(nh4, no3, plant, immob, nit, denit, compet, dt):
-    """Immobilisers, nitrifiers/denitrifiers and the FUN offer together use exactly the layer's NH4 (NO3); every
-    flux ≥ 0; immobilisation ≤ potential; 0 ≤ f_pi ≤ 1 (SoilBiogeochemCompetitionMod, FUN branch)."""
+    """Immobilisers, nitrifiers/denitrifiers and the FUN offer together use exactly the layer's NH4 (NO3);
+    every flux ≥ 0; immobilisation ≤ potential; 0 ≤ f_pi ≤ 1 (SoilBiogeochemCompetitionMod, FUN branch)."""
     i4, i3, fnit, fden, u4, u3, fpi = sn.calc_n_competition(nh4, no3, plant, immob, nit, denit, *compet, dt)
     tol = 1e-12
     for x in (i4, i3, fnit, fden):
@@ -138,8 +138,8 @@ def test_one_step_of_the_layer_n_cycle_keeps_nh4_no3_positive_and_closes_n(s):
     pot_nit = sn.calc_potential_nitrification(s["nh4"], s["t"], s["w"], 0.1 / 86400.0,
                                               sn.calc_nitrif_ph_scalar(6.5), s["fanox"])
     dz = 0.1
-    pot_den = sn.calc_potential_denitrification(s["no3"], phr, 1350.0, s["liq"], dz, s["fanox"], *DENITRIF_RESP,
-                                                *DENITRIF_NO3)
+    pot_den = sn.calc_potential_denitrification(s["no3"], phr, 1350.0, s["liq"], dz, s["fanox"],
+                                                *DENITRIF_RESP, *DENITRIF_NO3)
     i4, i3, fnit, fden, u4, u3, fpi = sn.calc_n_competition(s["nh4"], s["no3"], s["plant"], immob, pot_nit,
                                                             pot_den, *COMPET, dt)
     up4 = max(u4, 0.0) * s["take"][0]
@@ -149,8 +149,8 @@ def test_one_step_of_the_layer_n_cycle_keeps_nh4_no3_positive_and_closes_n(s):
     co, no = np.zeros(7), np.zeros(7)
     _, dmin = sn.calc_decomp_cn_update(c, n, la, RF, tn, ma, dt, co, no)
     # mineralised N enters NH4 as gross mineralisation; immobilisation leaves NH4 (i4) and NO3 (i3)
-    nh4, no3, n2o = sn.calc_mineral_n_update(s["nh4"], s["no3"], s["inp"], gross, i4, i3, up4, up3, fnit, fden,
-                                             NITRIF_N2O_LOSS_FRAC, dt)
+    nh4, no3, n2o = sn.calc_mineral_n_update(s["nh4"], s["no3"], s["inp"], gross, i4, i3, up4, up3, fnit,
+                                             fden, NITRIF_N2O_LOSS_FRAC, dt)
     scale = s["nh4"] + s["no3"] + n.sum() + 1e-6
     assert nh4 >= -1e-12 * scale and no3 >= -1e-12 * scale
     assert np.all(no >= -1e-12 * scale)
@@ -200,27 +200,29 @@ def _call_fun(s):
     work = np.zeros((fun.FUN_NWORK, nl))
     fun.calc_fun(PM, ip, s["availc"], pn.calc_plant_ndemand_fun(s["availc"], c_allom, n_allom), s["leafc"],
                  s["leafn"], s["lstor"], s["nstor"], s["frootc"], s["lctl"], s["offset"], c_allom, n_allom,
-                 s["crootfr"], s["tsoil"], s["no3"], s["nh4"], s["liq"], s["dz"], nl, s["dt"], s["flex"], no3, nh4,
-                 out, work)
+                 s["crootfr"], s["tsoil"], s["no3"], s["nh4"], s["liq"], s["dz"], nl, s["dt"], s["flex"], no3,
+                 nh4, out, work)
     return out, no3, nh4
 
 
 @SETTINGS
 @given(s=fun_patch())
 def test_fun_never_takes_more_n_than_offered_and_closes_carbon(s):
-    """Soil uptake per layer and form ≤ the competition's offer; retranslocation ≤ the N of the falling leaves;
-    N fluxes ≥ 0; N_uptake = soil + fixation + retranslocation; availc = npp_Nuptake + (1 + g1) npp_growth
-    (CNFUN; C below the 1e-13 burn threshold is the only slack)."""
+    """Soil uptake per layer and form ≤ the competition's offer; retranslocation ≤ the N of the falling
+    leaves; N fluxes ≥ 0; N_uptake = soil + fixation + retranslocation;
+    availc = npp_Nuptake + (1 + g1) npp_growth (CNFUN; C below the 1e-13 burn threshold is the only slack)."""
     out, no3, nh4 = _call_fun(s)
     dt = s["dt"]
     assert np.all(no3 >= 0.0) and np.all(nh4 >= 0.0)
     assert np.all(no3 <= s["no3"] * (1 + 1e-12)) and np.all(nh4 <= s["nh4"] * (1 + 1e-12))
-    for i in (fun.FUN_NFIX, fun.FUN_NACTIVE_NO3, fun.FUN_NACTIVE_NH4, fun.FUN_NNONMYC_NO3, fun.FUN_NNONMYC_NH4,
-              fun.FUN_NRETRANS_PAID, fun.FUN_NRETRANS_FREE, fun.FUN_NPP_GROWTH, fun.FUN_BURNED_C, fun.FUN_EXCESS_C):
+    for i in (fun.FUN_NFIX, fun.FUN_NACTIVE_NO3, fun.FUN_NACTIVE_NH4, fun.FUN_NNONMYC_NO3,
+              fun.FUN_NNONMYC_NH4, fun.FUN_NRETRANS_PAID, fun.FUN_NRETRANS_FREE, fun.FUN_NPP_GROWTH,
+              fun.FUN_BURNED_C, fun.FUN_EXCESS_C):
         assert out[i] >= 0.0
     soil = float(((no3 + nh4) * s["dz"]).sum())
-    assert soil == pytest.approx(out[fun.FUN_NACTIVE_NO3] + out[fun.FUN_NACTIVE_NH4] + out[fun.FUN_NNONMYC_NO3]
-                                 + out[fun.FUN_NNONMYC_NH4], rel=1e-10, abs=1e-25)
+    soil_out = (out[fun.FUN_NACTIVE_NO3] + out[fun.FUN_NACTIVE_NH4] + out[fun.FUN_NNONMYC_NO3]
+                + out[fun.FUN_NNONMYC_NH4])
+    assert soil == pytest.approx(soil_out, rel=1e-10, abs=1e-25)
     assert out[fun.FUN_NUPTAKE] == pytest.approx(soil + out[fun.FUN_NFIX] + out[fun.FUN_NRETRANS_PAID]
                                                  + out[fun.FUN_NRETRANS_FREE], rel=1e-10, abs=1e-25)
     falling_n = s["leafn"] * s["lctl"] / s["leafc"] if s["leafc"] > 0 else 0.0
@@ -247,13 +249,14 @@ def test_fun_leaf_litter_and_leaf_n_stay_positive(s):
 
 
 @SETTINGS
-@given(nlc=st.one_of(st.just(0.0), fin(1e-15, 1e-5)), fcur=fin(0.0, 1.0), ip=st.integers(1, NPFT - 1), npool=fin(0.0, 5.0))
+@given(nlc=st.one_of(st.just(0.0), fin(1e-15, 1e-5)), fcur=fin(0.0, 1.0), ip=st.integers(1, NPFT - 1),
+       npool=fin(0.0, 5.0))
 def test_npool_allocation_hands_out_exactly_the_pool(nlc, fcur, ip, npool):
     """CN_partition_opt = 1: Σ N to tissues × Δt = npool when there is new growth, every flux ≥ 0."""
     out = np.zeros(pn.NNALLOC)
     pn.calc_npool_allocation(nlc, fcur, PFT.froot_leaf[ip], PFT.croot_stem[ip], PFT.stem_leaf[ip],
-                             PFT.flivewd[ip], PFT.woody[ip], PFT.leafcn[ip], PFT.frootcn[ip], PFT.livewdcn[ip],
-                             PFT.deadwdcn[ip], npool, 1800.0, out)
+                             PFT.flivewd[ip], PFT.woody[ip], PFT.leafcn[ip], PFT.frootcn[ip],
+                             PFT.livewdcn[ip], PFT.deadwdcn[ip], npool, 1800.0, out)
     assert np.all(out >= 0.0)
     if nlc > 0.0:
         assert out.sum() * 1800.0 == pytest.approx(npool, rel=1e-12, abs=1e-300)

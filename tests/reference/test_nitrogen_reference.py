@@ -41,8 +41,8 @@ DT = 1800.0
 @pytest.mark.reference
 @pytest.mark.parametrize("tc", [-5.0, 0.0, 5.0, 10.0, 15.0, 25.15, 35.0])
 def test_symbiotic_fixation_cost_vs_soil_temperature(tc):
-    """fun_cost_fix (l.1606): −s/(1.25 exp(a + b T (1 − 0.5 T/c))); 6/1.25 = 4.8 g C g-1 N at the optimum T = c
-    when exp(a + b c/2) = 1, i.e. here 6.0096 at 25.15 °C; rising steeply in cold soil."""
+    """fun_cost_fix (l.1606): −s/(1.25 exp(a + b T (1 − 0.5 T/c))); lowest at T = c (6.0096 g C g-1 N at
+    25.15 °C), rising steeply in cold soil."""
     ip = 13
     a, b, c, s = PFT.a_fix[ip], PFT.b_fix[ip], PFT.c_fix[ip], PFT.s_fix[ip]
     expected = (-s) / (1.25 * math.exp(a + b * tc * (1.0 - 0.5 * tc / c)))
@@ -181,9 +181,9 @@ def _run_fun(ip, availc, case):
     c_allom = 1.0 + PFT.froot_leaf[ip]
     n_allom = 1.0 / PFT.leafcn[ip] + PFT.froot_leaf[ip] / PFT.frootcn[ip]
     fun.calc_fun(PM, ip, availc, availc * n_allom / c_allom, case["leafc"], case["leafn"], 0.0, 0.0,
-                 case["frootc"], 0.0, 0.0, c_allom, n_allom, np.array(case["crootfr"]), np.array(case["tsoil"]),
-                 np.array(case["no3_rate"]), np.array(case["nh4_rate"]), np.array([10.0, 20.0]),
-                 np.array(case["dz"]), nl, DT, True, no3, nh4, out, work)
+                 case["frootc"], 0.0, 0.0, c_allom, n_allom, np.array(case["crootfr"]),
+                 np.array(case["tsoil"]), np.array(case["no3_rate"]), np.array(case["nh4_rate"]),
+                 np.array([10.0, 20.0]), np.array(case["dz"]), nl, DT, True, no3, nh4, out, work)
     return out, no3, nh4
 
 
@@ -191,7 +191,7 @@ def _run_fun(ip, availc, case):
 @pytest.mark.parametrize("ip", [13, 12, 14])     # AM grass, ECM grass (perecm = 1), C4 non-fixer
 @pytest.mark.parametrize("availc", [2e-5, 2e-4])  # soil N ample / caps binding and C burned
 def test_fun_partitioned_uptake_matches_hand_computation(ip, availc):
-    """FUN for a two-layer soil: N by pathway, per-layer uptake, C spent and C for growth (CNFUN l.780-1560)."""
+    """FUN for a two-layer soil: N by pathway, per-layer uptake, C spent, C for growth (CNFUN l.780-1560)."""
     ref = _hand_fun(ip, availc, **FUN_CASE, dt=DT)
     out, no3, nh4 = _run_fun(ip, availc, FUN_CASE)
     assert out[fun.FUN_NFIX] == pytest.approx(ref["nfix"], rel=1e-10, abs=1e-30)
@@ -248,7 +248,8 @@ def test_flexible_cn_fraction_branches():
     # leaf C:N 24 (Δ = −4): f0 = 0.6 − 0.25 = 0.35 -> clamped to 0.5
     assert fun.calc_fun_flex_cn_fraction(45.0, 24.0, 1.0, 1.0, 28.0, a, b, c) == 0.5
     # R = 15, Δ = −2: 0.9 − 0.125 = 0.775
-    assert fun.calc_fun_flex_cn_fraction(15.0, 26.0, 1.0, 1.0, 28.0, a, b, c) == pytest.approx(0.775, rel=1e-14)
+    f = fun.calc_fun_flex_cn_fraction(15.0, 26.0, 1.0, 1.0, 28.0, a, b, c)
+    assert f == pytest.approx(0.775, rel=1e-14)
     # cheap N (R < a) at target: f0 = 1.05 -> 1
     assert fun.calc_fun_flex_cn_fraction(0.0, 28.0, 1.0, 1.0, 28.0, a, b, c) == 1.0
     # leaf N 0: Δ = c -> f = 1
@@ -304,14 +305,14 @@ def _cascade():
     pf = np.zeros(sn.NTRANS)
     t, f13 = 0.442, 0.00717
     sn.calc_cascade_fractions(SP.rf_l1s1_bgc, SP.rf_l2s1_bgc, SP.rf_l3s2_bgc, SP.rf_s2s1_bgc, SP.rf_s2s3_bgc,
-                              SP.rf_s3s1_bgc, SP.rf_cwdl2_bgc, SP.rf_cwdl3_bgc, t, f13, SP.cwd_fcel, SP.cwd_flig,
-                              rf, pf)
+                              SP.rf_s3s1_bgc, SP.rf_cwdl2_bgc, SP.rf_cwdl3_bgc, t, f13, SP.cwd_fcel,
+                              SP.cwd_flig, rf, pf)
     return rf, pf, t, f13
 
 
 @pytest.mark.reference
 def test_potential_mineral_n_flux_per_transition():
-    """SoilBiogeochemPotential (l.164-258): M = L (1 − rf − CN_r/CN_d)/CN_r; litter C:N floating, SOM fixed."""
+    """SoilBiogeochemPotential (l.164-258): M = L (1 − rf − CN_r/CN_d)/CN_r; litter C:N floats, SOM fixed."""
     rf, pf, t, f13 = _cascade()
     c = np.array([300.0, 60.0, 120.0, 80.0, 150.0, 2000.0, 5000.0])
     n = np.array([1.0, 2.0, 1.5, 0.5, 150.0 / 8.0, 2000.0 / 11.0, 5000.0 / 11.0])
@@ -358,7 +359,8 @@ def test_fpi_with_an_immobilisation_deficit():
     u3 = no3 / dt - i3 - fden
     fpi = i4 / immob + i3 / immob
     got = sn.calc_n_competition(nh4, no3, plant, immob, nit, denit, SP.compet_plant_nh4, SP.compet_plant_no3,
-                                SP.compet_decomp_nh4, SP.compet_decomp_no3, SP.compet_nit, SP.compet_denit, dt)
+                                SP.compet_decomp_nh4, SP.compet_decomp_no3, SP.compet_nit, SP.compet_denit,
+                                dt)
     np.testing.assert_allclose(got, (i4, i3, fnit, fden, u4, u3, fpi), rtol=1e-13)
     assert fpi == pytest.approx(0.51429, abs=1e-5)      # (3.5613e-5 + 1.5816e-5) / 1e-4
     # everything offered or taken: the layer is emptied by the competition + FUN offer
@@ -410,8 +412,8 @@ def test_nitrification_rate_at_given_temperature_and_water(tk, psi):
                                           sn.calc_nitrif_ph_scalar(SOIL_PH), 0.0)
     assert got == pytest.approx(expected, rel=1e-12)
     # the N2O part: 6e-4 of nitrification
-    _, _, n2o = sn.calc_mineral_n_update(nh4, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, got, 0.0, NITRIF_N2O_LOSS_FRAC,
-                                         DT)
+    _, _, n2o = sn.calc_mineral_n_update(nh4, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, got, 0.0,
+                                         NITRIF_N2O_LOSS_FRAC, DT)
     assert n2o == pytest.approx(6e-4 * expected, rel=1e-12)
 
 
@@ -440,7 +442,7 @@ def test_denitrification_and_n2o_at_given_water_and_nitrate(theta, no3, phr):
 
 @pytest.mark.reference
 def test_anoxic_fraction_arah_vinten_by_hand():
-    """l.337-348: r_psi = sqrt(r_min r_max), f = exp(−a r^-α O^-β [O2]^γ (θ + D_g/D_w θ_s)^δ), T in K as coded."""
+    """l.337-348: r_psi = sqrt(r_min r_max), f = exp(−a r^-α O^-β [O2]^γ (θ + D_g/D_w θ_s)^δ), T in K."""
     psi, o2c, conc, theta, ws, tk = -0.05, 2e-6, 3.0, 0.35, 0.45, 280.0
     sig = SP.surface_tension_water
     rmin = 2 * sig / (1000.0 * 9.80616 * 0.05)
@@ -520,12 +522,13 @@ def test_leaf_litter_n_with_fun_retranslocation():
 
 @pytest.mark.reference
 def test_npool_allocation_by_target_demand():
-    """calc_plant_cn_alloc, CN_partition_opt = 1 (l.768-915): the whole npool split by demand at target C:N."""
+    """calc_plant_cn_alloc, CN_partition_opt = 1 (l.768-915): the whole npool split by target-C:N demand."""
     ip = 2                                            # boreal needleleaf evergreen (woody)
     f1, f2, f3, f4 = PFT.froot_leaf[ip], PFT.croot_stem[ip], PFT.stem_leaf[ip], PFT.flivewd[ip]
     cnl, cnfr, cnlw, cndw = PFT.leafcn[ip], PFT.frootcn[ip], PFT.livewdcn[ip], PFT.deadwdcn[ip]
     nlc, npool = 3e-6, 0.05
-    d = [1 / cnl, f1 / cnfr, f3 * f4 / cnlw, f3 * (1 - f4) / cndw, f2 * f3 * f4 / cnlw, f2 * f3 * (1 - f4) / cndw]
+    d = [1 / cnl, f1 / cnfr, f3 * f4 / cnlw, f3 * (1 - f4) / cndw, f2 * f3 * f4 / cnlw,
+         f2 * f3 * (1 - f4) / cndw]
     out = np.zeros(pn.NNALLOC)
     pn.calc_npool_allocation(nlc, 0.0, f1, f2, f3, f4, 1.0, cnl, cnfr, cnlw, cndw, npool, DT, out)
     storage = out[[pn.NA_LEAF_STOR, pn.NA_FROOT_STOR, pn.NA_LIVESTEM_STOR, pn.NA_DEADSTEM_STOR,

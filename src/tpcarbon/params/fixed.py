@@ -254,15 +254,17 @@ RAH_MIN, RAH_MAX = 5.0, 1000.0
 #: Minimum wind speed used in flux computations [m s-1] (CLM uses 1 m s-1 for the atmospheric wind).
 WIND_MIN = 1.0
 
-# =================================================================== nitrogen cycle (CLM5 BGC, release-clm5.0)
+# ======================================================== nitrogen cycle (CLM5 BGC, release-clm5.0)
 # Hard-coded numbers of the CTSM release-clm5.0 nitrogen code (line numbers of that branch), and the
 # Fortran namelist defaults that ``bld/namelist_files/namelist_defaults_clm4_5.xml`` does not override.
 # ---- FUN (src/biogeochem/CNFUNMod.F90)
 #: Arbitrarily large N cost of an unavailable pathway, ``big_cost`` = 1e9 g C g-1 N (l.260).
 FUN_BIG_COST = 1.0e9
-#: ``smallValue`` = 1e-12 (``clm_varcon.F90`` l.92): smallest layer N [g N m-2] / liquid water [kg m-2] FUN uses.
+#: ``smallValue`` = 1e-12 (``clm_varcon.F90`` l.92): smallest layer N [g N m-2] and liquid water [kg m-2]
+#: FUN uses.
 FUN_SMALL_VALUE = 1.0e-12
-#: Minimum root C of a layer [g C m-2] and carbon root fraction for an uptake / fixation cost (l.1632, l.1584).
+#: Minimum root C of a layer [g C m-2] and carbon root fraction for an uptake / fixation cost
+#: (l.1632, l.1584).
 FUN_ROOTC_MIN = 1.0e-6
 FUN_CROOTFR_MIN = 1.0e-6
 #: Fixation cost −s_fix / (1.25 exp(a + b T (1 − 0.5 T / c))): 1.25 maps Houlton's response to 0-1 (l.1606).
@@ -284,7 +286,8 @@ FUN_FLEX_NEG_SLOPE = 0.5
 G_PER_KG = 1.0e3
 
 # ---- nitrification / denitrification (src/soilbiogeochem/SoilBiogeochemNitrifDenitrifMod.F90)
-#: Maximum nitrification rate 0.1 d-1 (``nitrifReadNML`` Fortran default, l.149; equals ``k_nitr_max`` on file).
+#: Maximum nitrification rate 0.1 d-1 (``nitrifReadNML`` Fortran default, l.149; equals ``k_nitr_max`` on
+#: the file).
 K_NITR_MAX_PERDAY = 0.1
 #: Soil pH fixed at 6.5 for every soil ("placeholder", l.307).
 SOIL_PH = 6.5
@@ -307,14 +310,15 @@ N2N2O_WFPS = (0.1, 0.015, 0.32)
 N2N2O_NO3_CO2_DEFAULT = 100.0
 N2N2O_CO2_PROD_MIN = 1.0e-9
 #: O2 diffusivity in air D_g = (0.1759 + 0.00117 T) 1e-4 m2 s-1 and in water D_w = (1.172 + 0.03443 T +
-#: 0.0005048 T²) 1e-9 m2 s-1 (``clm_varcon.F90`` ``d_con_g``/``d_con_w``, O2 row). ``ch4Mod.F90`` evaluates them
-#: with T in °C (l.3586); the nitrification/denitrification code passes the soil temperature in K (l.330,
-#: l.340) — reproduced as coded (a CLM5.0 quirk; it only matters when an O2 model supplies the anoxic fraction).
+#: 0.0005048 T²) 1e-9 m2 s-1 (``clm_varcon.F90`` ``d_con_g``/``d_con_w``, O2 row). ``ch4Mod.F90`` evaluates
+#: them with T in °C (l.3586); the nitrification/denitrification code passes the soil temperature in K
+#: (l.330, l.340) — reproduced as coded (a CLM5.0 quirk; it only matters when an O2 model supplies the
+#: anoxic fraction).
 D_CON_G_O2 = (0.1759, 0.00117)
 D_CON_W_O2 = (1.172, 0.03443, 0.0005048)
 D_CON_G_SCALE = 1.0e-4
 D_CON_W_SCALE = 1.0e-9
-#: Moldrup-type tortuosity exponents of the O2 diffusivity: organic f_a^(10/3)/θ_s², mineral ε² f_a^(3/B) (l.330).
+#: Tortuosity exponents of the O2 diffusivity: organic f_a^(10/3)/θ_s², mineral ε² f_a^(3/B) (l.330).
 DIFFUS_OM_EXP = 10.0 / 3.0
 DIFFUS_MIN_EXP = 3.0
 #: Largest water-filled pore radius from ψ = 0.1 (same units as ``soilpsi``, MPa, as coded) (l.338).

@@ -54,8 +54,9 @@ _PFT_FIELDS = (
     "smpso", "smpsc", "z0mr", "displar", "dleaf", "xl",
     "rholvis", "rholnir", "taulvis", "taulnir", "rhosvis", "rhosnir", "tausvis", "tausnir",
     # nitrogen (FUN, CNFUNMod.F90; read per PFT by pftconMod.F90 l.757-802)
-    "perecm", "FUN_fracfixers", "kc_nonmyc", "kn_nonmyc", "akc_active", "akn_active", "ekc_active", "ekn_active",
-    "kr_resorb", "fun_cn_flex_a", "fun_cn_flex_b", "fun_cn_flex_c", "a_fix", "b_fix", "c_fix", "s_fix",
+    "perecm", "FUN_fracfixers", "kc_nonmyc", "kn_nonmyc", "akc_active", "akn_active", "ekc_active",
+    "ekn_active", "kr_resorb", "fun_cn_flex_a", "fun_cn_flex_b", "fun_cn_flex_c",
+    "a_fix", "b_fix", "c_fix", "s_fix",
 )
 
 
@@ -226,7 +227,7 @@ class ScalarParams(NamedTuple):
     sf_no3: float
     """Soluble fraction of NO3 for leaching [-] (1; ``SoilBiogeochemNLeachingMod.F90`` l.60)."""
     surface_tension_water: float
-    """Surface tension of water [J m-2] (0.073; Arah & Vinten 1995; ``SoilBiogeochemNitrifDenitrifMod.F90``)."""
+    """Surface tension of water [J m-2] (0.073; Arah & Vinten 1995; ``SoilBiogeochemNitrifDenitrifMod``)."""
     rij_kro_a: float
     """Arah & Vinten (1995) anoxic-fraction parameter a [-] (1.5e-10)."""
     rij_kro_alpha: float

@@ -70,8 +70,8 @@ from tpcarbon.physics import kernel
 P_FIX, P_ACT_NO3, P_ACT_NH4, P_NMC_NO3, P_NMC_NH4 = range(5)
 #: Number of soil pathways (retranslocation is handled separately).
 NPATH = 5
-#: Rows of the ``work`` array of :func:`calc_fun`: costs, fractions, N and C fluxes (NPATH rows each), then the
-#: NO3 and NH4 offered to the patch in the current mycorrhizal step.
+#: Rows of the ``work`` array of :func:`calc_fun`: costs, fractions, N and C fluxes (NPATH rows each),
+#: then the NO3 and NH4 offered to the patch in the current mycorrhizal step.
 W_COST, W_FRAC, W_N, W_C, W_NO3, W_NH4 = 0, NPATH, 2 * NPATH, 3 * NPATH, 4 * NPATH, 4 * NPATH + 1
 FUN_NWORK = 4 * NPATH + 2
 
@@ -198,7 +198,7 @@ def calc_fun_pathway_fractions(cost, fixing, nlev, frac):
     --------
     >>> import numpy as np
     >>> c = np.full((5, 1), 1e9); c[1, 0] = 2.0; c[2, 0] = 2.0; f = np.zeros((5, 1))
-    >>> round(calc_fun_pathway_fractions(c, False, 1, f), 6), round(float(f[1, 0]), 6)
+    >>> round(float(calc_fun_pathway_fractions(c, False, 1, f)), 6), round(float(f[1, 0]), 6)
     (2.0, 0.5)
     """
     total = 0.0
@@ -375,8 +375,8 @@ def _cap_pair(nflux, cflux, cost, xa, xb, j, lim):
 
 
 @kernel
-def calc_fun_spend(npp_to_spend, frac_ideal, grperc, plant_cn, total_n_resistance, fixing, frac, cost, no3_avail,
-                   nh4_avail, fixerfrac, nlev, nflux, cflux):
+def calc_fun_spend(npp_to_spend, frac_ideal, grperc, plant_cn, total_n_resistance, fixing, frac, cost,
+                   no3_avail, nh4_avail, fixerfrac, nlev, nflux, cflux):
     """Spend a branch's C on N: the FUN balance, the per-layer uptake caps, and the C burned off.
 
     Excess carbon :math:`E = S(1 - f)` (≤ S/(1 + g_1)) goes to growth without N; of the rest
@@ -386,8 +386,8 @@ def calc_fun_spend(npp_to_spend, frac_ideal, grperc, plant_cn, total_n_resistanc
               C_{x,j} = \\phi_{x,j}\\Delta NPP,\\quad N_{x,j} = C_{x,j}/c_{x,j}.
 
     In each layer, active + non-mycorrhizal uptake of NO3 (NH4) is scaled down proportionally to at most the
-    N offered × fixer share (:func:`_cap_pair`), and C re-derived from N. The C still unspent after all layers (≥ 1e-13) is
-    "burned" (respired; CLM adds it to ``soilc_change``).
+    N offered × fixer share (:func:`_cap_pair`), and C re-derived from N. The C still unspent after all
+    layers (≥ 1e-13) is "burned" (respired; CLM adds it to ``soilc_change``).
 
     Parameters
     ----------
@@ -526,8 +526,9 @@ def calc_fun(pft, ip, availc, plant_ndemand, leafc, leafn, leafc_storage, leafn_
     >>> pft = load_params().pft_matrix; nl = 2
     >>> out = np.zeros(NFUNOUT); no3 = np.zeros(nl); nh4 = np.zeros(nl); w = np.zeros((FUN_NWORK, nl))
     >>> calc_fun(pft, 12, 1e-5, 1e-5 / 35.0, 50.0, 50.0 / 28.0, 0.0, 0.0, 80.0, 0.0, 0.0, 2.5, 2.5 / 35.0,
-    ...          np.array([0.6, 0.4]), np.array([283.15, 281.15]), np.array([2e-5, 1e-5]), np.array([4e-5, 2e-5]),
-    ...          np.array([20., 30.]), np.array([0.1, 0.2]), nl, 1800.0, True, no3, nh4, out, w)
+    ...          np.array([0.6, 0.4]), np.array([283.15, 281.15]), np.array([2e-5, 1e-5]),
+    ...          np.array([4e-5, 2e-5]), np.array([20., 30.]), np.array([0.1, 0.2]), nl, 1800.0, True,
+    ...          no3, nh4, out, w)
     >>> bool(abs(out[FUN_NPP_NUPTAKE] + 1.11 * out[FUN_NPP_GROWTH] - 1e-5) < 1e-18)      # C closes
     True
     """
@@ -588,8 +589,9 @@ def calc_fun(pft, ip, availc, plant_ndemand, leafc, leafn, leafc_storage, leafn_
         npp_remaining = availc_pool * permyc
         # ---- costs per layer
         for j in range(nlev):
-            cost[P_FIX, j] = calc_fun_cost_fix(fixer, pft[ip, PFT_A_FIX], pft[ip, PFT_B_FIX], pft[ip, PFT_C_FIX],
-                                               pft[ip, PFT_S_FIX], crootfr[j], t_soil[j] - TFRZ)
+            cost[P_FIX, j] = calc_fun_cost_fix(fixer, pft[ip, PFT_A_FIX], pft[ip, PFT_B_FIX],
+                                               pft[ip, PFT_C_FIX], pft[ip, PFT_S_FIX], crootfr[j],
+                                               t_soil[j] - TFRZ)
             if h2osoi_liq[j] < FUN_SMALL_VALUE:
                 no3_layer = 0.0
                 nh4_layer = 0.0
@@ -601,10 +603,10 @@ def calc_fun(pft, ip, availc, plant_ndemand, leafc, leafn, leafc_storage, leafn_
             rootc_dens = crootfr[j] * frootc * permyc if availc_pool > 0.0 else 0.0
             cost[P_ACT_NO3, j] = calc_fun_cost_uptake(no3_step[j], kc_act, kn_act, rootc_dens)
             cost[P_ACT_NH4, j] = calc_fun_cost_uptake(nh4_step[j], kc_act, kn_act, rootc_dens)
-            cost[P_NMC_NO3, j] = calc_fun_cost_uptake(no3_step[j], pft[ip, PFT_KC_NONMYC], pft[ip, PFT_KN_NONMYC],
-                                                      rootc_dens)
-            cost[P_NMC_NH4, j] = calc_fun_cost_uptake(nh4_step[j], pft[ip, PFT_KC_NONMYC], pft[ip, PFT_KN_NONMYC],
-                                                      rootc_dens)
+            kc_nmc = pft[ip, PFT_KC_NONMYC]
+            kn_nmc = pft[ip, PFT_KN_NONMYC]
+            cost[P_NMC_NO3, j] = calc_fun_cost_uptake(no3_step[j], kc_nmc, kn_nmc, rootc_dens)
+            cost[P_NMC_NH4, j] = calc_fun_cost_uptake(nh4_step[j], kc_nmc, kn_nmc, rootc_dens)
         # ---- fixing and non-fixing branches
         for ifix in range(2):
             fixing = ifix == 0
@@ -612,8 +614,9 @@ def calc_fun(pft, ip, availc, plant_ndemand, leafc, leafn, leafc_storage, leafn_
             spend = npp_remaining * fixerfrac
             resistance = calc_fun_pathway_fractions(cost, fixing, nlev, frac)
             if leafc > 0.0 and litter_n * fixerfrac > 0.0:
-                c_sp, c_ac, free, paid = calc_fun_retranslocation(spend, litter_c * fixerfrac, litter_n * fixerfrac,
-                                                                  resistance, leafcn, grperc, plant_cn)
+                c_sp, c_ac, free, paid = calc_fun_retranslocation(spend, litter_c * fixerfrac,
+                                                                  litter_n * fixerfrac, resistance, leafcn,
+                                                                  grperc, plant_cn)
             else:
                 c_sp = 0.0
                 c_ac = 0.0
@@ -626,13 +629,14 @@ def calc_fun(pft, ip, availc, plant_ndemand, leafc, leafn, leafc_storage, leafn_
             n_free += free
             if ndemand_step > 0.0:
                 if flexible_cn:
-                    fideal = calc_fun_flex_cn_fraction(resistance, leafc + leafc_storage, leafn + leafn_storage, leafn,
-                                                       leafcn, pft[ip, PFT_FUN_CN_FLEX_A], pft[ip, PFT_FUN_CN_FLEX_B],
+                    fideal = calc_fun_flex_cn_fraction(resistance, leafc + leafc_storage,
+                                                       leafn + leafn_storage, leafn, leafcn,
+                                                       pft[ip, PFT_FUN_CN_FLEX_A], pft[ip, PFT_FUN_CN_FLEX_B],
                                                        pft[ip, PFT_FUN_CN_FLEX_C])
                 else:
                     fideal = 1.0
-                exc, burn = calc_fun_spend(spend, fideal, grperc, plant_cn, resistance, fixing, frac, cost, no3_step,
-                                           nh4_step, fixerfrac, nlev, nflux, cflux)
+                exc, burn = calc_fun_spend(spend, fideal, grperc, plant_cn, resistance, fixing, frac, cost,
+                                           no3_step, nh4_step, fixerfrac, nlev, nflux, cflux)
                 excess_acc += exc
                 burned += burn
                 for j in range(nlev):

@@ -71,7 +71,8 @@ def calc_npool_allocation(nlc, fcur, f1, f2, f3, f4, woody, cnl, cnfr, cnlw, cnd
     :math:`n_{lc}`, fine root :math:`f_1 n_{lc}`, stem :math:`f_3 n_{lc}` split live/dead by :math:`f_4`,
     coarse root :math:`f_2 f_3 n_{lc}`), each split display/storage by :math:`f_{cur}`;
 
-    .. math:: F_k = \\frac{d_k}{\\sum_i d_i}\\,\\frac{N_{pool}}{\\Delta t}\\quad(0 \\text{ if } \\sum_i d_i = 0)
+    .. math:: F_k = \\frac{d_k}{\\sum_i d_i}\\,\\frac{N_{pool}}{\\Delta t}
+              \\quad(0 \\text{ if } \\sum_i d_i = 0)
 
     Parameters
     ----------
@@ -100,7 +101,8 @@ def calc_npool_allocation(nlc, fcur, f1, f2, f3, f4, woody, cnl, cnfr, cnlw, cnd
     Examples
     --------
     >>> import numpy as np
-    >>> o = np.zeros(NNALLOC); calc_npool_allocation(1e-6, 0.0, 1.5, 0., 0., 0., 0., 28., 42., 0., 0., 0.1, 1800., o)
+    >>> o = np.zeros(NNALLOC)
+    >>> calc_npool_allocation(1e-6, 0.0, 1.5, 0., 0., 0., 0., 28., 42., 0., 0., 0.1, 1800., o)
     >>> round(float(o.sum() * 1800.0), 12), round(float(o[NA_LEAF_STOR] / o[NA_FROOT_STOR]), 6)
     (0.1, 1.0)
     """

@@ -1,12 +1,11 @@
-"""Soil nitrogen of CLM5-BGC: decomposition N fluxes, mineral NH4/NO3 competition, nitrification,
-denitrification, leaching, inputs.
+"""Soil nitrogen of CLM5-BGC: decomposition N, NH4/NO3 competition, nitrification, denitrification, leaching.
 
-What CLM5.0 runs (``use_nitrif_denitrif = .true.``, ``use_fun = .true.``, ``use_vertsoilc = .true.``), per soil
-layer j, each step (CTSM ``release-clm5.0``):
+What CLM5.0 runs (``use_nitrif_denitrif = .true.``, ``use_fun = .true.``, ``use_vertsoilc = .true.``), per
+soil layer j, each step (CTSM ``release-clm5.0``):
 
 1. ``SoilBiogeochemPotentialMod.F90``: potential C loss of each cascade transition and its potential mineral N
-   flux (immobilisation > 0, mineralisation < 0) from donor and receiver C:N — litter/CWD C:N floating, SOM C:N
-   fixed (:func:`calc_decomp_potential_n`).
+   flux (immobilisation > 0, mineralisation < 0) from donor and receiver C:N — litter/CWD C:N floating, SOM
+   C:N fixed (:func:`calc_decomp_potential_n`).
 2. ``SoilBiogeochemNitrifDenitrifMod.F90``: potential nitrification and denitrification
    (:func:`calc_potential_nitrification`, :func:`calc_potential_denitrification`, :func:`calc_n2_n2o_ratio`).
 3. ``SoilBiogeochemCompetitionMod.F90``: immobilisers, nitrifiers and plants compete for NH4 first, then
@@ -37,8 +36,6 @@ from tpcarbon.params.fixed import (
     D_CON_G_SCALE,
     D_CON_W_O2,
     D_CON_W_SCALE,
-    DENITRIF_NO3,
-    DENITRIF_RESP,
     DEPTH_RUNOFF_NLOSS,
     DIFFUS_MIN_EXP,
     DIFFUS_OM_EXP,
@@ -70,8 +67,8 @@ FIRST_FIXED_CN = S1
 
 
 @kernel
-def calc_cascade_fractions(rf_l1s1, rf_l2s1, rf_l3s2, rf_s2s1, rf_s2s3, rf_s3s1, rf_cwdl2, rf_cwdl3, texture_t,
-                           f13, cwd_fcel, cwd_flig, rf, pf):
+def calc_cascade_fractions(rf_l1s1, rf_l2s1, rf_l3s2, rf_s2s1, rf_s2s3, rf_s3s1, rf_cwdl2, rf_cwdl3,
+                           texture_t, f13, cwd_fcel, cwd_flig, rf, pf):
     """Respired fraction and path fraction of each transition of the CENTURY cascade.
 
     ====================  ===================  ==================
@@ -90,7 +87,8 @@ def calc_cascade_fractions(rf_l1s1, rf_l2s1, rf_l3s2, rf_s2s1, rf_s2s3, rf_s3s1,
     rf_l1s1, rf_l2s1, rf_l3s2, rf_s2s1, rf_s2s3, rf_s3s1, rf_cwdl2, rf_cwdl3 : float
         Respired fractions [-] (parameter file).
     texture_t, f13 : float
-        S1 respired fraction and S1 → S3 path fraction [-] (:func:`tpcarbon.physics.soil_bgc.calc_texture_t`).
+        S1 respired fraction and S1 → S3 path fraction [-]
+        (:func:`tpcarbon.physics.soil_bgc.calc_texture_t`).
     cwd_fcel, cwd_flig : float
         CWD fragmentation fractions [-].
     rf, pf : ndarray, shape (NTRANS,)
@@ -152,7 +150,8 @@ def calc_decomp_pool_cn(c, n, cn_s1, cn_s2, cn_s3, cn):
     Examples
     --------
     >>> import numpy as np
-    >>> cn = np.zeros(7); calc_decomp_pool_cn(np.full(7, 60.0), np.array([1., 2., 0., 1., 7.5, 5., 5.]), 8., 11., 11., cn)
+    >>> cn = np.zeros(7)
+    >>> calc_decomp_pool_cn(np.full(7, 60.0), np.array([1., 2., 0., 1., 7.5, 5., 5.]), 8., 11., 11., cn)
     >>> [float(x) for x in cn]
     [60.0, 30.0, 0.0, 60.0, 8.0, 11.0, 11.0]
     """
@@ -364,7 +363,8 @@ def calc_n_competition(smin_nh4, smin_no3, plant_demand, pot_immob, pot_nit, pot
 def calc_fpi_column(actual_immob_vr, pot_immob_vr, dz, nlev):
     """Column fraction of potential immobilisation realised (history ``FPI``).
 
-    .. math:: f_{pi} = \\frac{\\sum_j I^{act}_j \\Delta z_j}{\\sum_j I_j \\Delta z_j},\\quad 1 \\text{ if no demand}
+    .. math:: f_{pi} = \\frac{\\sum_j I^{act}_j \\Delta z_j}{\\sum_j I_j \\Delta z_j}
+              \\quad (1 \\text{ if no demand})
 
     Parameters
     ----------
@@ -387,7 +387,7 @@ def calc_fpi_column(actual_immob_vr, pot_immob_vr, dz, nlev):
     Examples
     --------
     >>> import numpy as np
-    >>> calc_fpi_column(np.array([1., 0.]), np.array([1., 3.]), np.array([0.1, 0.1]), 2)
+    >>> float(calc_fpi_column(np.array([1., 0.]), np.array([1., 3.]), np.array([0.1, 0.1]), 2))
     0.25
     """
     a = 0.0
@@ -499,7 +499,8 @@ def calc_decomp_cn_update(c, n, ploss, rf, ntransfer, pmnf, dt, c_out, n_out):
     >>> c = np.array([0., 100., 0., 0., 0., 0., 0.]); n = np.array([0., 1., 0., 0., 0., 0., 0.])
     >>> pl = np.zeros(10); pl[0] = 1e-4; rf = np.zeros(10); rf[0] = 0.55; tn = pl / 100.0
     >>> pm = np.zeros(10); pm[0] = 1e-4 * (0.45 / 8.0 - 0.01)
-    >>> co = np.zeros(7); no = np.zeros(7); hr, dmin = calc_decomp_cn_update(c, n, pl, rf, tn, pm, 86400., co, no)
+    >>> co = np.zeros(7); no = np.zeros(7)
+    >>> hr, dmin = calc_decomp_cn_update(c, n, pl, rf, tn, pm, 86400., co, no)
     >>> round(float(no.sum() + dmin - n.sum()), 12), round(float(co[S1] / no[S1]), 9)
     (0.0, 8.0)
     """
@@ -522,7 +523,7 @@ def calc_decomp_cn_update(c, n, ploss, rf, ntransfer, pmnf, dt, c_out, n_out):
 
 @kernel
 def calc_nitrif_ph_scalar(ph):
-    """pH scalar of nitrification (Parton et al. 1996 form as coded).
+    """Nitrification scalar of soil pH (Parton et al. 1996 form as coded).
 
     .. math:: f_{pH} = 0.56 + \\frac{1}{\\pi}\\arctan\\left(\\pi\\,0.45\\,(pH - 5)\\right)
 
@@ -575,7 +576,8 @@ def calc_potential_nitrification(smin_nh4, t_scalar, w_scalar, k_nitr_max, f_ph,
 
     References
     ----------
-    ``SoilBiogeochemNitrifDenitrifMod.F90`` l.378-399 (``no_frozen_nitrif_denitrif = .false.``: no frozen cut-off).
+    ``SoilBiogeochemNitrifDenitrifMod.F90`` l.378-399 (``no_frozen_nitrif_denitrif = .false.``: no frozen
+    cut-off).
 
     Examples
     --------
@@ -714,7 +716,8 @@ def calc_soil_o2_diffusivity(t_soil, watsat, watfc, bsw, om_frac):
     """Relative gas (O2) diffusivity of a layer used by the N2:N2O ratio (``use_lch4`` branch).
 
     .. math:: D = D_g(T)\\left(f_{om}\\frac{f_a^{10/3}}{\\theta_s^2} + (1 - f_{om})\\,\\varepsilon^2
-              f_a^{3/B}\\right),\\quad f_a = 1 - \\theta_{fc}/\\theta_s,\\; \\varepsilon = \\theta_s - \\theta_{fc}
+              f_a^{3/B}\\right),\\quad f_a = 1 - \\theta_{fc}/\\theta_s,\\;
+              \\varepsilon = \\theta_s - \\theta_{fc}
 
     :math:`D_g = (0.1759 + 0.00117\\,T)\\,10^{-4}` with T the soil temperature **in K**, as coded.
 
@@ -751,8 +754,8 @@ def calc_soil_o2_diffusivity(t_soil, watsat, watfc, bsw, om_frac):
 
 
 @kernel
-def calc_anaerobic_fraction(soilpsi, o2_consumption, conc_o2, h2osoi_vol, watsat, t_soil, surface_tension, rij_a,
-                            rij_alpha, rij_beta, rij_gamma, rij_delta):
+def calc_anaerobic_fraction(soilpsi, o2_consumption, conc_o2, h2osoi_vol, watsat, t_soil, surface_tension,
+                            rij_a, rij_alpha, rij_beta, rij_gamma, rij_delta):
     """Anoxic fraction of a layer (Arah & Vinten 1995), needs the O2 model's consumption and concentration.
 
     .. math:: r_\\psi = \\sqrt{\\frac{2\\sigma}{\\rho_w g |\\psi|}\\frac{2\\sigma}{\\rho_w g\\,0.1}},\\quad
@@ -767,7 +770,8 @@ def calc_anaerobic_fraction(soilpsi, o2_consumption, conc_o2, h2osoi_vol, watsat
     soilpsi : float
         Soil water potential [MPa] (CLM ``soilpsi``, ≤ 0).
     o2_consumption : float
-        O2 consumption by decomposition in the unsaturated fraction O [mol m-3 s-1] (``o2_decomp_depth_unsat``).
+        O2 consumption by decomposition in the unsaturated fraction O [mol m-3 s-1]
+        (``o2_decomp_depth_unsat``).
     conc_o2 : float
         O2 concentration in the unsaturated fraction [mol m-3] (``conc_o2_unsat``).
     h2osoi_vol, watsat : float
@@ -790,7 +794,8 @@ def calc_anaerobic_fraction(soilpsi, o2_consumption, conc_o2, h2osoi_vol, watsat
     --------
     >>> calc_anaerobic_fraction(-0.01, 0.0, 8.0, 0.3, 0.45, 283.15, 0.073, 1.5e-10, 1.26, 0.6, 0.6, 0.85)
     0.0
-    >>> round(calc_anaerobic_fraction(-0.01, 1e-5, 0.5, 0.4, 0.45, 283.15, 0.073, 1.5e-10, 1.26, 0.6, 0.6, 0.85), 4)
+    >>> f = calc_anaerobic_fraction(-0.01, 1e-5, 0.5, 0.4, 0.45, 283.15, 0.073, 1.5e-10, 1.26, 0.6, 0.6, 0.85)
+    >>> round(f, 4)
     0.76
     """
     if o2_consumption <= 0.0:
@@ -813,7 +818,8 @@ def calc_no3_leaching_column(smin_no3, h2osoi_liq, dz, zi, qflx_drain, qflx_surf
     :math:`c_j = sf\\,NO_{3,j}\\Delta z_j / w_j`:
 
     .. math:: L_j = \\min\\left(c_j\\,q_{drain}\\frac{w_j}{W\\,\\Delta z_j}, \\frac{NO_{3,j}}{\\Delta t},
-              \\frac{sf\\,NO_{3,j}}{\\Delta t}\\right) = \\frac{sf\\,NO_{3,j}\\,q_{drain}}{W} \\text{ (uncapped)}
+              \\frac{sf\\,NO_{3,j}}{\\Delta t}\\right)
+              = \\frac{sf\\,NO_{3,j}\\,q_{drain}}{W} \\text{ (uncapped)}
 
     and, for the layers within the top 0.05 m (surface water :math:`W_s`, partial last layer),
     :math:`R_j = \\min(c_j\\,q_{surf}\\,w_j/(W_s\\Delta z_j), NO_{3,j}/\\Delta t - L_j)` (computed before the
@@ -888,8 +894,8 @@ def calc_no3_leaching_column(smin_no3, h2osoi_liq, dz, zi, qflx_drain, qflx_surf
 
 
 @kernel
-def calc_mineral_n_update(smin_nh4, smin_no3, nh4_input, gross_nmin, immob_nh4, immob_no3, plant_nh4, plant_no3,
-                          f_nit, f_denit, n2o_frac, dt):
+def calc_mineral_n_update(smin_nh4, smin_no3, nh4_input, gross_nmin, immob_nh4, immob_no3, plant_nh4,
+                          plant_no3, f_nit, f_denit, n2o_frac, dt):
     """Update a layer's NH4 and NO3 with the step's fluxes (FUN branch).
 
     .. math:: NH_4' = NH_4 + (A + G - I_4 - U^{FUN}_4 - F_{nit})\\Delta t,\\qquad
@@ -1004,7 +1010,7 @@ def calc_runmean_update(value, x, nsteps, period_steps):
 
 @kernel
 def calc_cold_start_soil_n(c, cn_s1, cn_s2, cn_s3, out):
-    """Initial N of the decomposing pools at a cold start: C / initial C:N.
+    """Cold-start N of the decomposing pools: C / initial C:N.
 
     .. math:: N_i = C_i / CN^0_i,\\qquad CN^0 = 90 \\text{ (CWD, litter)},\\; 8, 11, 11 \\text{ (S1-S3)}
 
