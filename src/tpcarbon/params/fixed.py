@@ -424,3 +424,88 @@ SNOW_AGE_MELT = 10.0
 SNOW_AGE_DIRT = 0.3
 SNOW_AGE_RESET = 0.1
 SNOW_AGE_SWE_MAX = 800.0
+# ======================================================== nitrogen cycle (CLM5 BGC, release-clm5.0)
+# Hard-coded numbers of the CTSM release-clm5.0 nitrogen code (line numbers of that branch), and the
+# Fortran namelist defaults that ``bld/namelist_files/namelist_defaults_clm4_5.xml`` does not override.
+# ---- FUN (src/biogeochem/CNFUNMod.F90)
+#: Arbitrarily large N cost of an unavailable pathway, ``big_cost`` = 1e9 g C g-1 N (l.260).
+FUN_BIG_COST = 1.0e9
+#: ``smallValue`` = 1e-12 (``clm_varcon.F90`` l.92): smallest layer N [g N m-2] and liquid water [kg m-2]
+#: FUN uses.
+FUN_SMALL_VALUE = 1.0e-12
+#: Minimum root C of a layer [g C m-2] and carbon root fraction for an uptake / fixation cost
+#: (l.1632, l.1584).
+FUN_ROOTC_MIN = 1.0e-6
+FUN_CROOTFR_MIN = 1.0e-6
+#: Fixation cost −s_fix / (1.25 exp(a + b T (1 − 0.5 T / c))): 1.25 maps Houlton's response to 0-1 (l.1606).
+FUN_FIX_SCALE = 1.25
+#: Free retranslocation down to 1.5 × target leaf C:N; paid retranslocation stops at 3 × target (l.1730-1731).
+FUN_RETRANS_MIN_CN = 1.5
+FUN_RETRANS_MAX_CN = 3.0
+#: Cost escalation exponent of paid retranslocation: cost = (1/CN_target) / (1/CN_falling)^1.3 (l.1743-1744).
+FUN_RETRANS_COST_EXP = 1.3
+#: Safety limit of the retranslocation iteration (150 passes; l.1790).
+FUN_RETRANS_MAX_ITER = 150
+#: Unspent C above 1e-13 g C m-2 per step is "burned off" (respired) (l.1400).
+FUN_BURN_THRESHOLD = 1.0e-13
+#: Flexible-C:N bounds of the fraction of ideal C spent on N: [0.5, 1]; slope 0.5 when leaf C:N < target
+#: (l.1236-1249).
+FUN_FLEX_FRAC_MIN = 0.5
+FUN_FLEX_NEG_SLOPE = 0.5
+#: Liquid water kg → g used for FUN's (diagnostic) soil-solution N concentration (l.858; exact).
+G_PER_KG = 1.0e3
+
+# ---- nitrification / denitrification (src/soilbiogeochem/SoilBiogeochemNitrifDenitrifMod.F90)
+#: Maximum nitrification rate 0.1 d-1 (``nitrifReadNML`` Fortran default, l.149; equals ``k_nitr_max`` on
+#: the file).
+K_NITR_MAX_PERDAY = 0.1
+#: Soil pH fixed at 6.5 for every soil ("placeholder", l.307).
+SOIL_PH = 6.5
+#: pH scalar of nitrification f_pH = 0.56 + atan(π 0.45 (pH − 5))/π (l.382).
+NITRIF_PH = (0.56, 0.45, 5.0)
+#: Fraction of nitrified N lost as N2O (Li et al. 2000), ``nitrif_n2o_loss_frac`` (``clm_varcon.F90`` l.189).
+NITRIF_N2O_LOSS_FRAC = 6.0e-4
+#: Del Grosso et al. (2000) maximum denitrification: 0.1 (soil CO2 production)^1.3 and 1.15 [NO3]^0.57, in
+#: µg N g-1 soil d-1 (Fortran namelist defaults, l.144-147).
+DENITRIF_RESP = (0.1, 1.3)
+DENITRIF_NO3 = (1.15, 0.57)
+#: µg g-1 per (g m-3 / kg m-3): the soil-mass conversion 1e3 / ρ_soil (l.410; exact).
+UG_PER_G_PER_G_PER_KG = 1.0e3
+#: N2:N2O ratio: k1 = max(1.7, 38.4 − 350 D), ratio = max(0.16 k1, k1 exp(−0.8 NO3/CO2)) f(WFPS),
+#: f(WFPS) = max(0.1, 0.015 WFPS[%] − 0.32); NO3/CO2 = 100 when CO2 production ≤ 1e-9 (l.439-459).
+N2N2O_K1 = (1.7, 38.4, 350.0)
+N2N2O_MIN_FACTOR = 0.16
+N2N2O_NO3_CO2_EXP = 0.8
+N2N2O_WFPS = (0.1, 0.015, 0.32)
+N2N2O_NO3_CO2_DEFAULT = 100.0
+N2N2O_CO2_PROD_MIN = 1.0e-9
+#: O2 diffusivity in air D_g = (0.1759 + 0.00117 T) 1e-4 m2 s-1 and in water D_w = (1.172 + 0.03443 T +
+#: 0.0005048 T²) 1e-9 m2 s-1 (``clm_varcon.F90`` ``d_con_g``/``d_con_w``, O2 row). ``ch4Mod.F90`` evaluates
+#: them with T in °C (l.3586); the nitrification/denitrification code passes the soil temperature in K
+#: (l.330, l.340) — reproduced as coded (a CLM5.0 quirk; it only matters when an O2 model supplies the
+#: anoxic fraction).
+D_CON_G_O2 = (0.1759, 0.00117)
+D_CON_W_O2 = (1.172, 0.03443, 0.0005048)
+D_CON_G_SCALE = 1.0e-4
+D_CON_W_SCALE = 1.0e-9
+#: Tortuosity exponents of the O2 diffusivity: organic f_a^(10/3)/θ_s², mineral ε² f_a^(3/B) (l.330).
+DIFFUS_OM_EXP = 10.0 / 3.0
+DIFFUS_MIN_EXP = 3.0
+#: Largest water-filled pore radius from ψ = 0.1 (same units as ``soilpsi``, MPa, as coded) (l.338).
+R_MAX_PSI = 0.1
+
+# ---- leaching (src/soilbiogeochem/SoilBiogeochemNLeachingMod.F90)
+#: Depth over which surface runoff mixes with soil water for NO3 loss, 0.05 m (l.105).
+DEPTH_RUNOFF_NLOSS = 0.05
+
+# ---- free-living fixation (src/biogeochem/CNNDynamicsMod.F90, namelist mineral_nitrogen_dynamics)
+#: F = (slope · ET_ann[mm yr-1] + intercept) [g N m-2 yr-1]; Fortran defaults 0.0006 and 0.0117 (l.84-85),
+#: not overridden in namelist_defaults_clm4_5.xml. AnnET is the 365-day running mean of total ET.
+FREELIVFIX_SLOPE_WET = 0.0006
+FREELIVFIX_INTERCEPT = 0.0117
+#: Running-mean period of AnnET: 365 days (``WaterfluxType.F90`` InitAccBuffer, ``accum_period=-365``).
+ANNET_PERIOD_DAYS = 365.0
+
+# ---- cold start (SoilBiogeochemDecompCascadeBGCMod.F90 l.427-480; SoilBiogeochemNitrogenStateType.F90 l.342)
+#: Initial C:N of litter and CWD pools 90 g C g-1 N (floating thereafter); SOM pools take cn_s1..3_bgc.
+INITIAL_CN_LITTER = 90.0

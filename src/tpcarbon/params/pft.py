@@ -53,6 +53,10 @@ _PFT_FIELDS = (
     "i_vcad", "s_vcad", "lmr_intercept_atkin", "medlynslope", "medlynintercept",
     "smpso", "smpsc", "z0mr", "displar", "dleaf", "xl",
     "rholvis", "rholnir", "taulvis", "taulnir", "rhosvis", "rhosnir", "tausvis", "tausnir",
+    # nitrogen (FUN, CNFUNMod.F90; read per PFT by pftconMod.F90 l.757-802)
+    "perecm", "FUN_fracfixers", "kc_nonmyc", "kn_nonmyc", "akc_active", "akn_active", "ekc_active",
+    "ekn_active", "kr_resorb", "fun_cn_flex_a", "fun_cn_flex_b", "fun_cn_flex_c",
+    "a_fix", "b_fix", "c_fix", "s_fix",
 )
 
 
@@ -111,6 +115,39 @@ class PftParams(NamedTuple):
     """1 for shrubs (PFT 9-11: taper 10, snow burial as woody), else 0 (``pftconMod.F90``)."""
     fun_kappa: np.ndarray
     """FUN-lite effective N-acquisition cost κ [g C g-1 N] (spec §4.4 option 2; tpcarbon calibration)."""
+    perecm: np.ndarray
+    """Fraction of N uptake through ectomycorrhizal (ECM) fungi; 1 − perecm through arbuscular (AM) [-]."""
+    FUN_fracfixers: np.ndarray
+    """Largest fraction of available C that can pay for symbiotic N fixation [-] (0.25; bare 0)."""
+    kc_nonmyc: np.ndarray
+    """Non-mycorrhizal uptake cost constant on root C, k_c [g C m-2 per g C g-1 N] (file units "gC/m3")."""
+    kn_nonmyc: np.ndarray
+    """Non-mycorrhizal uptake cost constant on soil N, k_n [g C m-2 per g C g-1 N] (file units "gC/m2")."""
+    akc_active: np.ndarray
+    """AM active uptake cost constant on root C [as kc_nonmyc]."""
+    akn_active: np.ndarray
+    """AM active uptake cost constant on soil N [as kn_nonmyc]."""
+    ekc_active: np.ndarray
+    """ECM active uptake cost constant on root C [as kc_nonmyc]."""
+    ekn_active: np.ndarray
+    """ECM active uptake cost constant on soil N [as kn_nonmyc]."""
+    kr_resorb: np.ndarray
+    """Retranslocation cost constant on file (24). Read by CLM5.0 ``pftconMod`` but not used: FUN's
+    ``fun_retranslocation`` uses 1/leafcn instead (``CNFUNMod.F90`` l.1740)."""
+    fun_cn_flex_a: np.ndarray
+    """FUN–flexible C:N link, cost offset a [g C g-1 N] (5)."""
+    fun_cn_flex_b: np.ndarray
+    """FUN–flexible C:N link, cost scale b [g C g-1 N] (100)."""
+    fun_cn_flex_c: np.ndarray
+    """FUN–flexible C:N link, leaf C:N excess scale c [g C g-1 N] (8)."""
+    a_fix: np.ndarray
+    """Houlton et al. (2008) fixation temperature response a [-] (−3.62; float32 on file)."""
+    b_fix: np.ndarray
+    """Houlton et al. (2008) fixation temperature response b [°C-1] (0.27)."""
+    c_fix: np.ndarray
+    """Houlton et al. (2008) fixation temperature response c [°C] (25.15)."""
+    s_fix: np.ndarray
+    """Baseline cost of symbiotic fixation s [g C g-1 N] (−6; the cost is −s/(1.25 f(T)))."""
 
 
     def as_matrix(self) -> np.ndarray:
@@ -164,6 +201,43 @@ class ScalarParams(NamedTuple):
     max_altdepth_cryoturbation: float
     max_altmultiplier_cryoturb: float
     organic_max: float
+    # ---- nitrogen cycle (CLM5 BGC with use_nitrif_denitrif; read as CTSM reads them)
+    cn_s1_bgc: float
+    """C:N of SOM 1 [g C g-1 N] (8; ``SoilBiogeochemDecompCascadeBGCMod.F90`` l.215)."""
+    cn_s2_bgc: float
+    """C:N of SOM 2 [g C g-1 N] (11)."""
+    cn_s3_bgc: float
+    """C:N of SOM 3 [g C g-1 N] (11)."""
+    rf_cwdl2_bgc: float
+    """Respired fraction of CWD → L2 [-] (0)."""
+    rf_cwdl3_bgc: float
+    """Respired fraction of CWD → L3 [-] (0)."""
+    compet_plant_no3: float
+    """Relative competitiveness of plants for NO3 [-] (1; ``SoilBiogeochemCompetitionMod.F90`` l.110)."""
+    compet_plant_nh4: float
+    """Relative competitiveness of plants for NH4 [-] (1)."""
+    compet_decomp_no3: float
+    """Relative competitiveness of immobilisers for NO3 [-] (1)."""
+    compet_decomp_nh4: float
+    """Relative competitiveness of immobilisers for NH4 [-] (1)."""
+    compet_denit: float
+    """Relative competitiveness of denitrifiers for NO3 [-] (1)."""
+    compet_nit: float
+    """Relative competitiveness of nitrifiers for NH4 [-] (1)."""
+    sf_no3: float
+    """Soluble fraction of NO3 for leaching [-] (1; ``SoilBiogeochemNLeachingMod.F90`` l.60)."""
+    surface_tension_water: float
+    """Surface tension of water [J m-2] (0.073; Arah & Vinten 1995; ``SoilBiogeochemNitrifDenitrifMod``)."""
+    rij_kro_a: float
+    """Arah & Vinten (1995) anoxic-fraction parameter a [-] (1.5e-10)."""
+    rij_kro_alpha: float
+    """Arah & Vinten (1995) α [-] (1.26)."""
+    rij_kro_beta: float
+    """Arah & Vinten (1995) β [-] (0.6)."""
+    rij_kro_gamma: float
+    """Arah & Vinten (1995) γ [-] (0.6)."""
+    rij_kro_delta: float
+    """Arah & Vinten (1995) δ [-] (0.85)."""
 
 
 #: Column indices of :meth:`PftParams.as_matrix` (kernels index ``pftm[ip, PFT_SLATOP]``).
@@ -215,7 +289,23 @@ PFT_ROOTBETA_WATER = 44
 PFT_ROOTBETA_CARBON = 45
 PFT_SHRUB = 46
 PFT_FUN_KAPPA = 47
-NFIELD = 48
+PFT_PERECM = 48
+PFT_FUN_FRACFIXERS = 49
+PFT_KC_NONMYC = 50
+PFT_KN_NONMYC = 51
+PFT_AKC_ACTIVE = 52
+PFT_AKN_ACTIVE = 53
+PFT_EKC_ACTIVE = 54
+PFT_EKN_ACTIVE = 55
+PFT_KR_RESORB = 56
+PFT_FUN_CN_FLEX_A = 57
+PFT_FUN_CN_FLEX_B = 58
+PFT_FUN_CN_FLEX_C = 59
+PFT_A_FIX = 60
+PFT_B_FIX = 61
+PFT_C_FIX = 62
+PFT_S_FIX = 63
+NFIELD = 64
 
 
 class Params(NamedTuple):
