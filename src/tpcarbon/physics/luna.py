@@ -781,6 +781,12 @@ def calc_luna_optimal_capacity(lnc, slatop, rholvis, taulvis, elai, t10, t_veg10
         V_cmax25^opt, J_max25^opt [µmol m-2 s-1], FNC_a [g N m-2 leaf], and PNstore, PNlc, PNet, PNresp,
         PNcb [-].
 
+    Notes
+    -----
+    As in CLM: the result is NaN when 0.7 c_a ≤ Γ*(T_d) (LUNA's Γ* is 4.275 Pa at 25 °C whatever the pressure;
+    e.g. 180 ppm at 45 kPa and 30 °C), where CLM stops with ``endrun``; and PNlc exceeds 0.95 when
+    FNC_a < 0.05/0.95 g N m-2, because N_lc never falls below 0.05 g N m-2.
+
     References
     ----------
     ``LunaMod.F90::Update_Photosynthesis_Capacity`` l.293-373.
