@@ -575,7 +575,7 @@ def calc_luna_nitrogen_allocation(fnca, pbot, relh, co2, o2, par, parmx, rb, hou
     References
     ----------
     ``LunaMod.F90::NitrogenAllocation`` (l.757-942); Tech Note eq. 10.4. CLM passes PNetold = PNrespold =
-    PNcbold = 0 (``Update_Photosynthesis_Capacity`` l.363-366) and they are overwritten before use: only PNlc
+    PNcbold = 0 (``Update_Photosynthesis_Capacity`` l.364-367) and they are overwritten before use: only PNlc
     is state.
 
     Examples
