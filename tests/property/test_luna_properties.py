@@ -5,9 +5,9 @@ capacities inside CLM's limits (V_cmax25 ≤ 1000, J_max25 ≤ 2000), changes ea
 enzyme turnover δ (or resets it), and keeps the enzyme status in its range. Two limits of CLM's algorithm,
 found here and kept (they are CLM's): PNlc exceeds 0.95, even 1, when the functional N is below
 0.05/0.95 g N m-2, because N_lc never falls below 0.05 g N m-2 (l.916); and the optimisation is NaN (CLM
-stops with endrun) when 0.7 c_a ≤ Γ*, e.g. 180 ppm at 45 kPa and 30 °C, because LUNA's Γ* is a fixed
-partial pressure (4.275 Pa at 25 °C) not scaled by pressure. The ranges below are tpcarbon's (CO2 ≥ 280 ppm,
-P ≥ 50 kPa).
+stops with endrun) when c_i (first 0.7 c_a) ≤ Γ*, e.g. 180 ppm at 45 kPa and 30 °C, because LUNA's Γ* is a
+fixed partial pressure (4.275 Pa at 25 °C) not scaled by pressure. The ranges below are tpcarbon's
+(CO2 ≥ 280 ppm, P ≥ 50 kPa).
 """
 
 import math

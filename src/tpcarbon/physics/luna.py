@@ -783,9 +783,10 @@ def calc_luna_optimal_capacity(lnc, slatop, rholvis, taulvis, elai, t10, t_veg10
 
     Notes
     -----
-    As in CLM: the result is NaN when 0.7 c_a ≤ Γ*(T_d) (LUNA's Γ* is 4.275 Pa at 25 °C whatever the pressure;
-    e.g. 180 ppm at 45 kPa and 30 °C), where CLM stops with ``endrun``; and PNlc exceeds 0.95 when
-    FNC_a < 0.05/0.95 g N m-2, because N_lc never falls below 0.05 g N m-2.
+    As in CLM: the result is NaN when the c_i of ``NUE`` (0.7 c_a, then the solved c_i) is ≤ Γ*(T_d) (LUNA's
+    Γ* is 4.275 Pa at 25 °C whatever the pressure; e.g. 180 ppm at 45 kPa and 30 °C), where CLM stops with
+    ``endrun``; and PNlc exceeds 0.95 when FNC_a < 0.05/0.95 g N m-2, because N_lc never falls below
+    0.05 g N m-2.
 
     References
     ----------
