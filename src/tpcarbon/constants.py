@@ -94,6 +94,9 @@ class CoreConst:
     secspday: float = 86400.0
     """Seconds per day (86400, s; exact)."""
 
+    secsphr: float = 3600.0
+    """Seconds per hour (3600, s; exact)."""
+
     dayspyr: float = 365.0
     """Days per year used for rate constants (365, d; spec §0 'noleap')."""
 
@@ -138,8 +141,13 @@ O2_MOLAR = CONST.o2_molar
 MMC = CONST.mmc
 SOLAR_CONST = CONST.solar_const
 SECSPDAY = CONST.secspday
+SECSPHR = CONST.secsphr
+HOURS_PER_DAY = CONST.secspday / CONST.secsphr
 DAYSPYR = CONST.dayspyr
 SECSPYR = CONST.secspday * CONST.dayspyr
+
+UMOL_PER_MOL = 1.0e6
+"""Exact conversion mol -> µmol (and ppm -> mol mol-1 as its inverse)."""
 
 UMOL_C_TO_G_C = CONST.mmc * 1.0e-6
 """Exact conversion µmol CO2 -> g C (12.011e-6 g µmol-1; spec §1.11)."""

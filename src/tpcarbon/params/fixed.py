@@ -509,3 +509,119 @@ ANNET_PERIOD_DAYS = 365.0
 # ---- cold start (SoilBiogeochemDecompCascadeBGCMod.F90 l.427-480; SoilBiogeochemNitrogenStateType.F90 l.342)
 #: Initial C:N of litter and CWD pools 90 g C g-1 N (floating thereafter); SOM pools take cn_s1..3_bgc.
 INITIAL_CN_LITTER = 90.0
+# =================================================================== LUNA (spec §1.6; release-clm5.0 LunaMod.F90)
+# Module parameters of LunaMod.F90 l.54-80 unless a line is given. "float32" marks a literal that CLM writes
+# without the _r8 kind suffix, i.e. a default (4-byte) real under CESM's compiler flags (no -r8): its value is
+# the float32 nearest the decimal, widened to float64; tpcarbon uses it to reproduce CLM's arithmetic.
+#: Conversion of a rate in µmol CO2 s-1 to g C h-1, C_v = 1.2e-5 × 3600 (12 g C mol-1, not 12.011; l.55).
+LUNA_CV = 1.2e-5 * 3600.0
+#: Michaelis constants of Rubisco for CO2 and O2 and the CO2 compensation point at 25 °C [Pa]: *fixed partial
+#: pressures* (Bernacchi et al. 2001), not scaled by surface pressure as in Photosynthesis (l.56-58).
+LUNA_KC25, LUNA_KO25, LUNA_CP25 = 40.49, 27840.0, 4.275
+#: N-use efficiency of V_cmax25, F_c25 = 6.22 × 47.3 = 294.2 µmol CO2 s-1 g-1 N (Rogers 2014; l.59).
+LUNA_FC25 = 294.2
+#: N-use efficiency of J_max25, F_j25 = 8.06 × 156 = 1257.0 µmol e- s-1 g-1 N (Xu et al. 2012; l.60).
+LUNA_FJ25 = 1257.0
+#: N-use efficiency of respiration NUE_r25 = 33.69 (Xu et al. 2012; l.61).
+LUNA_NUER25 = 33.69
+#: Conversion of light-capture N to chlorophyll C_b = 1.78 (Evans 1989; l.62).
+LUNA_CB = 1.78
+#: Reference O2 (209460 ppm) and CO2 (380 ppm) mixing ratios and pressure (101325 Pa) of NUEref (l.63-65).
+LUNA_O2REF_PPM, LUNA_CO2REF_PPM, LUNA_PBOT_REF = 209460.0, 380.0, 101325.0
+#: Q10 of the enzyme turnover rate (l.66).
+LUNA_Q10_ENZ = 2.0
+#: Baseline proportion of functional N in electron transport J_maxb0 = 0.0311 (l.67).
+LUNA_JMAXB0 = 0.0311
+#: Response of electron transport to absorbed light J_maxb1 = 0.093563, the namelist ``jmaxb1`` of
+#: ``bld/namelist_files/namelist_defaults_clm4_5.xml`` l.430 (phys=clm5_0, read by ``LunaReadNML``). The
+#: module default is 0.1 (l.68), the Tech Note quotes 0.1745; CLM5 runs the namelist value (spec §1.6).
+LUNA_JMAXB1 = 0.093563
+#: Baseline ratio of Rubisco- to light-limited rate W_c:W_j = 0.8054 (l.69).
+LUNA_WC2WJB0 = 0.8054
+#: Exponent of the relative-humidity response of J_max, H = 6.0999 (l.70).
+LUNA_RELH_EXP = 6.0999
+#: Daily enzyme turnover at 25 °C, 0.1 d-1 (Rubisco half-life ~7 d, Suzuki et al. 2001; l.71).
+LUNA_ENZ_TURNOVER_DAILY = 0.1
+#: Maintenance cost of photosynthetic enzymes NMC_p25 = 0.715 (80 % of maintenance respiration; l.72).
+LUNA_NMCP25 = 0.715
+#: Leaf temperatures are clamped to 5-42 °C inside the optimisation (Trange1/Trange2 l.73-74, applied in
+#: NitrogenAllocation l.862-863). A clamp, not a window: outside it LUNA still optimises, at the clamped
+#: value.
+LUNA_TLEAF_MIN_C, LUNA_TLEAF_MAX_C = 5.0, 42.0
+#: Structural N concentration SNC = 0.004 g N g-1 leaf C (l.75; the Tech Note says 0.002 g N g-1 biomass).
+LUNA_SNC = 0.004
+#: Ball-Berry slope m = 9 and minimum conductance 1/bp, bp = 2000, of LUNA's own stomatal model (l.76;
+#: Photosynthesis_luna l.1087-1093).
+LUNA_BB_SLOPE = 9.0
+LUNA_BB_BP = 2000.0
+#: Floor of the 10-day PAR used in the optimisation, 200 µmol m-2 s-1 (PARLowLim l.77; applied l.858-859).
+LUNA_PAR_MIN = 200.0
+#: Relative humidity below which J_max gets no light-driven N (minrelh = 0.25, l.78; JmaxCoef l.865); also the
+#: floor of the humidity in LUNA's stomatal model (l.1091).
+LUNA_RELH_MIN = 0.25
+#: Constant c = 18.72 of the Bernacchi et al. (2001) respiration factor exp(c − 46390/(R T)) (l.1316).
+LUNA_RESP_C = 18.72
+#: A negative c_i root is replaced by Γ* + 0.5 c_i,old (Photosynthesis_luna l.1118, l.1136).
+LUNA_CI_FALLBACK = 0.5
+#: Co-limitation weight θ of LUNA's A = (1 − θ) max(W_c, W_j) + θ min(W_c, W_j), 0.95
+#: (Nitrogen_investments l.1003, l.1016; Photosynthesis_luna l.1085, l.1144).
+LUNA_THETA_CJ = 0.95
+#: Gas constant hard-coded in Photosynthesis_luna, 8.314 J mol-1 K-1 (l.1098-1102). NUE, NUEref and the Kattge
+#: temperature functions use clm_varcon rgas·1e-3 = :data:`tpcarbon.constants.RGAS`.
+LUNA_RGAS_PSN = 8.314
+#: Ratio of diffusivities of CO2 through the leaf boundary layer used by LUNA, 1.37 (Photosynthesis_luna
+#: l.1111, l.1129; Photosynthesis uses 1.4).
+LUNA_GB_CO2_RATIO = 1.37
+#: c_i starts at 0.7 c_a (NitrogenAllocation l.864, Photosynthesis_luna l.1096, NUEref l.1185).
+LUNA_CI_RATIO = 0.7
+#: c_i fixed point: start offset 0.02 Pa, stop at |Δc_i| ≤ 0.01 Pa or 100 passes (l.1097, l.1105, l.1125);
+#: the N_lc search stops after 99 passes too (l.867).
+LUNA_CI_OFFSET, LUNA_CI_TOL = 0.02, 0.01
+LUNA_MAX_ITER = 100
+#: Leaf respiration as a fraction of V_cmax inside LUNA, 0.015 (Nitrogen_investments l.1001).
+LUNA_LEAF_MR_VCM = 0.015
+#: Light absorption efficiency α = 0.292/(1 + 0.076/(N_lc C_b)) (Niinemets & Tenhunen 1997; l.1004).
+LUNA_ALPHA = (0.292, 0.076)
+#: Reference daylength of the J_max daylength factor (hourpd/12)², 12 h (Bauerle et al. 2012; l.865).
+LUNA_DAYL_REF_H = 12.0
+#: N_lc search (NitrogenAllocation l.848-941): the initial N_lc is capped at 0.5 FNC_a (l.854); the step is
+#: 0.02 FNC_a (float32 literal, l.855); PNlcold − 0.001 seeds the convergence test (l.857); N_lc ≤ 0.95 FNC_a
+#: on increase (l.888); an increase needs N_psn + N_resp < 0.95 FNC_a and a decrease is forced when it is
+#: > 0.95 FNC_a (l.900, l.926); a negative N_store shrinks N_lc by 0.8 (l.912); N_lc ≥ 0.05 g N m-2 (absolute,
+#: l.916).
+LUNA_NLC_INIT_MAX = 0.5
+LUNA_NLC_STEP = float(np.float32(0.02))
+LUNA_PNLC_SEED = 0.001
+LUNA_NLC_MAX_FRAC = 0.95
+LUNA_NPSN_MAX_FRAC = 0.95
+LUNA_NLC_SHRINK = 0.8
+LUNA_NLC_MIN = 0.05
+#: Functional N (Update_Photosynthesis_Capacity l.333-352): FNC_a = relCLNC_a (LNC_a − SNC/SLA) when
+#: 0.9 LNC_a > SNC/SLA, else relCLNC_a 0.1 LNC_a; FNC_a ≤ 15 g N m-2.
+LUNA_FNCA_STRUCT_FRAC, LUNA_FNCA_LOW_FRAC = 0.9, 0.1
+LUNA_FNCA_MAX = 15.0
+#: Canopy-position factor relCLNC_a = clamp(0.1802 ln(PAR_i/PAR_top) + 1, 0.2, 1) (Ali et al. 2015;
+#: l.328-330). With nlevcan = 1 and elai > 0, PAR_i = PAR_top and the factor is 1.
+LUNA_RELCLNCA_SLOPE, LUNA_RELCLNCA_MIN = 0.1802, 0.2
+#: PAR_top uses a float32 4.6 (``RadTop*4.6``, l.313) while PAR_i uses 4.6_r8 (l.322); kept for fidelity.
+LUNA_PARTOP_UMOL_PER_J = float(np.float32(4.6))
+#: PAR assigned to a layer without exposed leaves, 0.01 µmol m-2 s-1 (l.324, l.358).
+LUNA_PAR_NOLEAF = 0.01
+#: Enzyme turnover temperature factor Q10^((min(T_leaf10, 40 °C) − 25 °C)/10) (l.306).
+LUNA_ENZ_TMAX_C = 40.0
+#: Decay on a day without GPP: rate min(0.5, 0.1 × daily change limit), while enzs > 0.5 (l.423-433).
+LUNA_DECAY_MAX, LUNA_DECAY_FRAC, LUNA_ENZS_MIN = 0.5, 0.1, 0.5
+#: Reset values of V_cmax25 and J_max25 [µmol m-2 s-1] (no leaves or no leaf N, l.440-441; out of range,
+#: l.404, l.418) and the range limits 1000 and 2000 (l.399, l.413).
+LUNA_VCMX25_RESET, LUNA_JMX25_RESET = 50.0, 85.0
+LUNA_VCMX25_MAX, LUNA_JMX25_MAX = 1000.0, 2000.0
+#: Sentinel root of CLM's Quadratic when a root is undefined (l.1324-1352).
+LUNA_QUAD_SENTINEL = 1.0e36
+#: Weight of the new day in the daily filters of Acc240_Climate_LUNA, x10 ← 0.9 x10 + 0.1 x (l.541-575).
+LUNA_EMA_WEIGHT = 0.1
+#: Cold-start state (PhotosynthesisMod.F90 InitAllocate l.325-329): V_cmax25 30, J_max25 60 µmol m-2 s-1,
+#: PNlc 0.01, enzyme status 1.
+LUNA_VCMX25_INIT, LUNA_JMX25_INIT, LUNA_PNLC_INIT, LUNA_ENZS_INIT = 30.0, 60.0, 0.01, 1.0
+#: Initial values of the per-step 10-day running means po2_240, pco2_240, pbot240 [Pa] (atm2lndType.F90
+#: l.876-889); a runmean forgets its initial value at its first update.
+LUNA_PO2_240_INIT, LUNA_PCO2_240_INIT, LUNA_PBOT240_INIT = 21223.0, 28.0, 101325.0
