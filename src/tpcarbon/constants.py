@@ -112,6 +112,9 @@ class CoreConst:
     m_air: float = 0.0289644
     """Molar mass of dry air (M, 0.0289644, kg mol-1; ICAO 1993)."""
 
+    rwv: float = 8314.467 / 18.016
+    """Gas constant of water vapour (R_v = R*/M_w = 8314.467/18.016 = 461.5 J kg-1 K-1; CESM ``SHR_CONST_RWV``)."""
+
 
 CONST = CoreConst()
 """The single instance every module reads."""
@@ -144,7 +147,11 @@ SECSPDAY = CONST.secspday
 SECSPHR = CONST.secsphr
 HOURS_PER_DAY = CONST.secspday / CONST.secsphr
 DAYSPYR = CONST.dayspyr
+RWV = CONST.rwv
 SECSPYR = CONST.secspday * CONST.dayspyr
+
+MM_PER_M = 1.0e3
+"""Exact conversion m -> mm."""
 
 UMOL_PER_MOL = 1.0e6
 """Exact conversion mol -> µmol (and ppm -> mol mol-1 as its inverse)."""

@@ -1,11 +1,26 @@
-"""One patch's canopy in one step: exposed LAI, sun/shade radiation, photosynthesis, conductance.
+"""One patch's canopy in one (sub-)step: two-stream radiation, leaf energy balance coupled to photosynthesis.
 
-Composes the kernels of ``physics.radiation``, ``physics.photosynthesis`` and
-``physics.structure`` (spec §1, §4.5). Photosynthesis is sub-stepped inside the 3-h
-forcing interval: the interval-mean shortwave is redistributed over ``n_sub`` sub-steps in
-proportion to max(cos zenith, 0) at each sub-step centre (CDEPS's ``coszen`` time
-interpolation, spec §7.1), and radiation and assimilation are evaluated at each
-sub-step's light. ``tests/reference/test_substep_bias.py`` shows the bias of ``n_sub = 1``.
+Composes the kernels of ``physics.twostream``, ``physics.surface_layer``, ``physics.photosynthesis`` and
+``physics.luna`` in CLM5's order (``SurfaceAlbedoMod``/``SurfaceRadiationMod`` → ``CanopyFluxesMod``):
+
+1. :func:`patch_shortwave`: two-stream absorption of the visible and near-infrared, direct and diffuse beams
+   over the ground's albedos → absorbed by vegetation (``sabv``), by the ground (``sabg``), reflected
+   (``fsr``), PAR per sunlit/shaded leaf area, sunlit/shaded LAI.
+2. :func:`patch_capacities`: V_cmax25, J_max25, TPU25 of the sunlit and shaded big leaves (LUNA for C3,
+   ``vcmax_opt = 3`` with the daylength factor for C4) and the Atkin leaf respiration at 25 °C.
+3. :func:`canopy_fluxes`: CLM's leaf-temperature iteration (``CanopyFluxes`` l.742-1124): Monin–Obukhov
+   friction velocity, aerodynamic, leaf boundary-layer and under-canopy resistances, photosynthesis and
+   stomatal resistance of both leaf classes at the current leaf temperature and canopy-air humidity, heat and
+   vapour conductances, a Newton step of the leaf energy balance (≤ 1 K), canopy-air state and the Obukhov
+   length, until ΔT_v < 0.01 K and Δλ E_v < 0.1 W m-2 after at least three passes (at most 41). Returns the
+   leaf and ground fluxes and the ground-flux derivatives the soil temperature solve needs (``cgrnds``,
+   ``cgrndl``).
+4. :func:`bare_ground_fluxes`: ``BareGroundFluxes`` (three Monin–Obukhov passes) for patches without exposed
+   vegetation.
+
+Photosynthesis is sub-stepped inside a 3-h forcing interval (the interval-mean shortwave redistributed over
+``n_sub`` sub-steps in proportion to max(cos zenith, 0), CDEPS ``coszen``; ``model.step``): each sub-step
+solves its own leaf energy balance at its own light, the ground temperature held at the step's value.
 """
 
 from __future__ import annotations
@@ -14,22 +29,24 @@ import math
 
 from numba import njit
 
-from tpcarbon.constants import O2_MOLAR, RGAS, UMOL_C_TO_G_C, VKC
+from tpcarbon.constants import CPAIR, EPS_H2O, HVAP, O2_MOLAR, RGAS, STEFAN, UMOL_C_TO_G_C
 from tpcarbon.params.fixed import (
     C4_KP_RATIO,
     DAYL_FACTOR_MIN,
     GS_MIN_UMOL,
+    ITMAX,
     KN_CANOPY,
     LEAF_N_AREA_MAX,
+    LEAF_BL_COEF,
     RD_ELAI_FACTOR,
     RD_LIGHT_INHIBITION,
     RS_MAX,
-    SW_VIS_FRACTION,
     THETA_CJ_C3,
     THETA_CJ_C4,
     THETA_IP,
     TPU_RATIO,
-    Z_REF,
+    VIRTUAL_COEF,
+    WIND_MIN,
 )
 from tpcarbon.params.pft import (
     PFT_C3PSN,
@@ -53,227 +70,449 @@ from tpcarbon.params.pft import (
     PFT_XL,
     PFT_Z0MR,
 )
-from tpcarbon.physics.atmosphere import calc_direct_fractions
+from tpcarbon.physics.atmosphere import calc_desat_dt, calc_esat
 from tpcarbon.physics.photosynthesis import (
     calc_c3_temperature_factors,
     calc_c4_temperature_factors,
-    calc_jmax_ratio,
-    calc_leaf_boundary_conductance,
     calc_leaf_c3,
     calc_leaf_c4,
     calc_medlyn_ci,
     calc_rd25_top_atkin,
     calc_vcmax25_top,
 )
-from tpcarbon.physics.radiation import (
-    calc_capacity_scaling,
-    calc_kb,
-    calc_mubar,
-    calc_ross_coefficients,
-    calc_sunlit_fraction,
-    calc_sunshade_absorption,
+from tpcarbon.physics.radiation import calc_capacity_scaling, calc_kb, calc_ross_coefficients
+from tpcarbon.physics.surface_layer import (
+    calc_aerodynamic_resistances,
+    calc_bare_ground_surface_layer,
+    calc_canopy_air_state,
+    calc_canopy_air_wind,
+    calc_canopy_longwave_coefficients,
+    calc_canopy_longwave_fluxes,
+    calc_canopy_roughness_sparse,
+    calc_conductance_weights,
+    calc_friction_velocity_mo,
+    calc_ground_fluxes_under_canopy,
+    calc_ground_vapour_conductance,
+    calc_leaf_evaporation_fraction,
+    calc_leaf_iteration_converged,
+    calc_leaf_temperature_step,
+    calc_litter_resistance,
+    calc_obukhov_length_init,
+    calc_obukhov_length_update,
+    calc_obukhov_sign_guard,
+    calc_rppdry,
+    calc_t_ref2m,
+    calc_thm,
+    calc_undercanopy_resistance,
+    calc_vegetation_emissivity,
+)
+from tpcarbon.physics.luna import calc_luna_acc240_day, calc_luna_daily_update
+from tpcarbon.physics.twostream import calc_canopy_shortwave, calc_leaf_stem_optics, calc_twostream
+from tpcarbon.model.state import (
+    P_ENZS,
+    P_FPSN24,
+    P_JMX25,
+    P_NDAY,
+    P_NNIGHT,
+    P_PAR24D,
+    P_PAR24X,
+    P_PAR240D,
+    P_PAR240X,
+    P_PNLC,
+    P_RB10,
+    P_RB_LAST,
+    P_RH10,
+    P_RHAF_LAST,
+    P_TLAI,
+    P_TVEG10_DAY,
+    P_TVEG10_NIGHT,
+    P_TVEG_DAY_SUM,
+    P_TVEG_NIGHT_SUM,
+    P_VCMX25,
 )
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def canopy_patch(ip, pft, tlai, tsai, fb, leafc, btran, ta, qsat_a, qa, pa, rho_air, vpd, wind, sw, co2_ppm,
-                 t10, dayl, dayl_max, htop, n_sub, mu_sub, mu_mean, tf):
-    """Radiation, photosynthesis and conductance of one patch over one forcing step.
+def qsat_and_derivative(tk, pres):
+    """Saturation specific humidity and its temperature derivative [kg kg-1, kg kg-1 K-1].
+
+    .. math:: q_s = \\frac{\\epsilon e_s}{p - (1-\\epsilon)e_s},\\qquad
+              \\frac{dq_s}{dT} = \\frac{\\epsilon p}{(p - (1-\\epsilon)e_s)^2}\\frac{de_s}{dT}
+
+    with e_s of ``physics.atmosphere.calc_esat`` (Murray 1967, departure D14 from CLM's ``QSatMod``).
+    """
+    es = calc_esat(tk)
+    den = pres - (1.0 - EPS_H2O) * es
+    return EPS_H2O * es / den, EPS_H2O * pres / (den * den) * calc_desat_dt(tk)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def patch_shortwave(ip, pft, elai, esai, mu, sw_dir_vis, sw_dif_vis, sw_dir_nir, sw_dif_nir, albgrd_vis,
+                    albgri_vis, albgrd_nir, albgri_nir):
+    """Two-stream shortwave of one patch for one (sub-)step (CLM ``SurfaceAlbedo`` + ``SurfaceRadiation``).
 
     Parameters
     ----------
     ip : int
         PFT index.
-    pft : PftParams
-        Parameters.
-    tlai, tsai : float
-        Total leaf and stem area index [m2 m-2].
-    fb : float
-        Fraction of the canopy above the snow [-].
-    leafc : float
-        Displayed leaf carbon [g C m-2].
-    btran : float
-        Water stress [-].
-    ta, qsat_a, qa, pa, rho_air, vpd, wind, sw : float
-        Air temperature [K], saturation and actual humidity [kg kg-1], pressure [Pa],
-        air density [kg m-3], VPD [Pa], wind [m s-1], shortwave [W m-2] (interval mean).
-    co2_ppm : float
-        CO2 [ppm].
-    t10 : float
-        10-day mean air temperature [K].
-    dayl, dayl_max : float
-        Daylength and the cell's maximum daylength [s].
-    htop : float
-        Canopy top height [m].
-    n_sub : int
-        Photosynthesis sub-steps.
-    mu_sub : ndarray, shape (>= n_sub,)
-        max(cos zenith, 0) at the sub-step centres [-].
-    mu_mean : float
-        Interval-mean max(cos zenith, 0) [-].
-    tf : ndarray, shape (11,)
-        Temperature factors of the step, shared by all patches (:func:`leaf_temperature_factors`).
+    pft : ndarray
+        PFT parameter matrix.
+    elai, esai : float
+        Exposed leaf and stem area [m2 m-2].
+    mu : float
+        Cosine of the solar zenith angle [-].
+    sw_dir_vis, sw_dif_vis, sw_dir_nir, sw_dif_nir : float
+        Incident direct and diffuse shortwave per band [W m-2].
+    albgrd_vis, albgri_vis, albgrd_nir, albgri_nir : float
+        Ground albedos (direct, diffuse) per band [-].
 
     Returns
     -------
-    (float, float, float, float, float, float)
-        GPP [g C m-2 s-1], leaf maintenance respiration [g C m-2 s-1], transpiration demand
-        [kg m-2 s-1], shortwave reaching the ground [W m-2], canopy gap fraction [-], exposed LAI [m2 m-2].
+    (float, float, float, float, float, float, float, float, float)
+        sabv, sabg, fsr [W m-2]; PAR absorbed per sunlit and shaded leaf+stem area [W m-2]; sunlit and shaded
+        LAI [m2 m-2]; sunlit fraction f_sun [-]; direct-beam extinction K_b [-].
     """
-    elai = tlai * fb
-    esai = tsai * fb
     lsai = elai + esai
-    gap = math.exp(-lsai)
-    if lsai <= 0.0:
-        return 0.0, 0.0, 0.0, sw, 1.0, 0.0
-    c3 = pft[ip, PFT_C3PSN] > 0.5
-    # ---- capacities at the top of the canopy (spec §1.5-§1.6)
-    if tlai > 0.0 and leafc > 0.0:
-        n_area = min(leafc / (pft[ip, PFT_LEAFCN] * tlai), LEAF_N_AREA_MAX)
-    else:
-        n_area = 1.0 / (pft[ip, PFT_SLATOP] * pft[ip, PFT_LEAFCN])
-    # daylength factor f_dayl = clamp((dayl/dayl_max)^2, 0.01, 1) (CanopyFluxesMod.F90 l.596): CLM5 applies it
-    # only on the non-LUNA path (PhotosynthesisMod.F90 l.1385, vcmax_opt = 3), i.e. to C4 grass; C3 natural PFTs
-    # take LUNA's V_cmax25 without it (l.1514-1516). Applying it to C3 cut an evergreen needleleaf canopy at a cold
-    # site from LAI 2.3 to 0.45 (docs/model.md, D1).
-    if c3:
-        dfac = 1.0
-    else:
-        dl = dayl / dayl_max
-        dfac = min(max(dl * dl, DAYL_FACTOR_MIN), 1.0)
-    vc25 = calc_vcmax25_top(pft[ip, PFT_I_VCAD], pft[ip, PFT_S_VCAD], n_area, dfac)
-    rd25 = calc_rd25_top_atkin(pft[ip, PFT_LMR_INTERCEPT_ATKIN], n_area, t10)
-    rd_sparse = min(RD_ELAI_FACTOR[0] * math.exp(RD_ELAI_FACTOR[1] * elai), 1.0)
-    if c3:
-        fv, fj, fp, fr, kc, ko, gst = tf[0], tf[1], tf[2], tf[3], tf[4], tf[5], tf[6]
-        jm25 = tf[10] * vc25
-        tp25 = TPU_RATIO * vc25
-        theta_cj = THETA_CJ_C3
-    else:
-        fv, fj, fr = tf[7], tf[8], tf[9]
-        fp = 0.0
-        kc = ko = gst = 0.0
-        jm25 = C4_KP_RATIO * vc25   # k_p25 for C4 (stored in the J slot)
-        tp25 = 0.0
-        theta_cj = THETA_CJ_C4
-    ca = co2_ppm * 1.0e-6 * pa
-    oi = O2_MOLAR * pa
-    g1 = pft[ip, PFT_MEDLYNSLOPE]
-    g0 = pft[ip, PFT_MEDLYNINTERCEPT]
-    ci_ratio = calc_medlyn_ci(1.0, g1, vpd)
-    # leaf boundary layer: u_af = friction velocity above the canopy (CLM uaf = u*)
-    z0m = max(pft[ip, PFT_Z0MR] * htop, 1.0e-3)
-    disp = min(pft[ip, PFT_DISPLAR] * htop, 0.9 * Z_REF)
-    ustar = VKC * max(wind, 1.0) / math.log((Z_REF - disp) / z0m)
-    rb, gb = calc_leaf_boundary_conductance(max(ustar, 0.1), pft[ip, PFT_DLEAF], ta, pa)
-    cf = pa / (RGAS * ta) * 1.0e6  # µmol m-3: g[µmol m-2 s-1] = cf * g[m s-1]
-    # ---- optics (visible band, leaf + stem mix)
-    wl = elai / lsai
-    sig_vis = (pft[ip, PFT_RHOLVIS] + pft[ip, PFT_TAULVIS]) * wl + (pft[ip, PFT_RHOSVIS] + pft[ip, PFT_TAUSVIS]) * (1.0 - wl)
-    sig_nir = (pft[ip, PFT_RHOLNIR] + pft[ip, PFT_TAULNIR]) * wl + (pft[ip, PFT_RHOSNIR] + pft[ip, PFT_TAUSNIR]) * (1.0 - wl)
-    phi1, phi2 = calc_ross_coefficients(pft[ip, PFT_XL])
-    kd = 1.0 / calc_mubar(phi1, phi2)
-    # ---- ground shortwave from the interval mean (both bands)
-    sw_ground = sw
-    if sw > 0.0 and mu_mean > 0.0:
-        rv, rn = calc_direct_fractions(sw)
-        kb_m = calc_kb(mu_mean, phi1, phi2)
-        vis = SW_VIS_FRACTION * sw
-        nir = sw - vis
-        _, _, g_vis = calc_sunshade_absorption(vis * rv, vis * (1.0 - rv), kb_m, kd, sig_vis, lsai)
-        _, _, g_nir = calc_sunshade_absorption(nir * rn, nir * (1.0 - rn), kb_m, kd, sig_nir, lsai)
-        sw_ground = g_vis + g_nir
-    # ---- sub-stepped photosynthesis
-    gpp = 0.0
-    lmr = 0.0
-    gcan = 0.0   # canopy conductance to water [m s-1]
-    # sun weights at sub-step centres
-    wsum = 0.0
-    for k in range(n_sub):
-        wsum += mu_mean if n_sub == 1 else mu_sub[k]
-    for k in range(n_sub):
-        mu_k = mu_mean if n_sub == 1 else mu_sub[k]
-        if wsum > 0.0:
-            sw_k = sw * mu_k * n_sub / wsum
-        else:
-            sw_k = 0.0
-        day = sw_k > 0.0 and mu_k > 0.0
-        if day:
-            kb = calc_kb(mu_k, phi1, phi2)
-            fsun = calc_sunlit_fraction(kb, lsai)
-        else:
-            kb = 0.0
-            fsun = 0.0
-        c_sun, c_sha = calc_capacity_scaling(KN_CANOPY, kb, elai, fsun, day)
-        lai_sun = elai * fsun
-        lai_sha = elai - lai_sun
-        light = RD_LIGHT_INHIBITION if day else 1.0
-        rd_sun = rd25 * c_sun * fr * btran * rd_sparse * light
-        rd_sha = rd25 * c_sha * fr * btran * rd_sparse * light
-        ag_sun = 0.0
-        ag_sha = 0.0
-        gs_night = max(btran * g0, GS_MIN_UMOL)
-        gs_sun = gs_night
-        gs_sha = gs_night
-        if day:
-            rv, _ = calc_direct_fractions(sw_k)
-            vis = SW_VIS_FRACTION * sw_k
-            a_sun, a_sha, _ = calc_sunshade_absorption(vis * rv, vis * (1.0 - rv), kb, kd, sig_vis, lsai)
-            par_sun = a_sun / (fsun * lsai) if fsun > 0.0 else 0.0
-            par_sha = a_sha / ((1.0 - fsun) * lsai) if fsun < 1.0 else 0.0
-            if c3:
-                if lai_sun > 0.0:
-                    ag_sun, an_sun, gs_sun = calc_leaf_c3(vc25 * c_sun * fv * btran, jm25 * c_sun * fj,
-                                                          tp25 * c_sun * fp, rd_sun, kc, ko, gst, oi, ca, pa,
-                                                          ci_ratio, g0, g1, vpd, gb, par_sun, theta_cj,
-                                                          THETA_IP)
-                if lai_sha > 0.0:
-                    ag_sha, an_sha, gs_sha = calc_leaf_c3(vc25 * c_sha * fv * btran, jm25 * c_sha * fj,
-                                                          tp25 * c_sha * fp, rd_sha, kc, ko, gst, oi, ca, pa,
-                                                          ci_ratio, g0, g1, vpd, gb, par_sha, theta_cj,
-                                                          THETA_IP)
-            else:
-                if lai_sun > 0.0:
-                    ag_sun, an_sun, gs_sun = calc_leaf_c4(vc25 * c_sun * fv * btran, jm25 * c_sun * fj, rd_sun,
-                                                          ca, pa, ci_ratio, g0, g1, vpd, gb, par_sun, theta_cj,
-                                                          THETA_IP)
-                if lai_sha > 0.0:
-                    ag_sha, an_sha, gs_sha = calc_leaf_c4(vc25 * c_sha * fv * btran, jm25 * c_sha * fj, rd_sha,
-                                                          ca, pa, ci_ratio, g0, g1, vpd, gb, par_sha, theta_cj,
-                                                          THETA_IP)
-        # A_n <= 0 (dark, or respiration above assimilation): g_s = max(β g0, 1) (spec corrections #5)
-        if ag_sun - rd_sun <= 0.0:
-            gs_sun = gs_night
-        if ag_sha - rd_sha <= 0.0:
-            gs_sha = gs_night
-        rs_sun = min(cf / gs_sun, RS_MAX)
-        rs_sha = min(cf / gs_sha, RS_MAX)
-        gpp += (ag_sun * lai_sun + ag_sha * lai_sha) * UMOL_C_TO_G_C
-        lmr += (rd_sun * lai_sun + rd_sha * lai_sha) * UMOL_C_TO_G_C
-        gcan += lai_sun / (rb + rs_sun) + lai_sha / (rb + rs_sha)
-    gpp /= n_sub
-    lmr /= n_sub
-    gcan /= n_sub
-    et = rho_air * gcan * max(qsat_a - qa, 0.0) if btran > 0.0 else 0.0
-    return gpp, lmr, et, sw_ground, gap, elai
+    rv, tv = calc_leaf_stem_optics(elai, esai, pft[ip, PFT_RHOLVIS], pft[ip, PFT_TAULVIS], pft[ip, PFT_RHOSVIS],
+                                   pft[ip, PFT_TAUSVIS])
+    rn, tn = calc_leaf_stem_optics(elai, esai, pft[ip, PFT_RHOLNIR], pft[ip, PFT_TAULNIR], pft[ip, PFT_RHOSNIR],
+                                   pft[ip, PFT_TAUSNIR])
+    ts_vis = calc_twostream(mu, lsai, rv, tv, pft[ip, PFT_XL], albgrd_vis, albgri_vis, 0.0, 0.0)
+    ts_nir = calc_twostream(mu, lsai, rn, tn, pft[ip, PFT_XL], albgrd_nir, albgri_nir, 0.0, 0.0)
+    sabv, sabg, fsr, parsun, parsha, laisun, laisha = calc_canopy_shortwave(
+        sw_dir_vis, sw_dif_vis, sw_dir_nir, sw_dif_nir, ts_vis, ts_nir, albgrd_vis, albgri_vis, albgrd_nir,
+        albgri_nir, elai, esai)
+    kb = 0.0
+    if mu > 0.0:
+        phi1, phi2 = calc_ross_coefficients(pft[ip, PFT_XL])
+        kb = calc_kb(mu, phi1, phi2)
+    return sabv, sabg, fsr, parsun, parsha, laisun, laisha, ts_vis[11], kb
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def leaf_temperature_factors(ta, t10, pa, out):
-    """Temperature factors of one step, shared by every patch of a cell (leaf temperature = air temperature).
+def patch_capacities(ip, pft, c3, n_area, t10, dayl, dayl_max, vcmx25_luna, jmx25_luna, jmax_ratio, elai, kb,
+                     fsun, day):
+    """Photosynthetic capacities at 25 °C of the sunlit and shaded big leaves and the top-of-canopy R_d25.
 
-    ``out`` = [C3: f_Vcmax, f_Jmax, f_TPU, f_Rd, K_c, K_o, Γ*; C4: f_Vcmax, f_kp, f_Rd; J_max25/V_cmax25].
+    C3 (LUNA, CLM5 C3 natural PFTs; ``PhotosynthesisMod.F90`` l.1514-1522): the sunlit leaf takes LUNA's
+    V_cmax25 and J_max25 as they are, the shaded leaf V_cmax25 c_sha/c_sun; no daylength factor.
+    C4 (``vcmax_opt = 3``, l.1385): V_cmax25,top = (i_vcad + s_vcad N_a) f_dayl, scaled by c_sun, c_sha;
+    k_p25 = 20000 V_cmax25 (held in the J slot). R_d25,top: Atkin et al. (2016) from leaf N per area (l.1445).
+    c_sun, c_sha: canopy integrals of the N profile with K_n = 0.30 (``SurfaceAlbedoMod.F90`` l.1466-1486).
+
+    Returns
+    -------
+    (float, float, float, float, float, float, float, float, float)
+        V_cmax25, J_max25 (or k_p25), TPU25 of the sunlit leaf; the same of the shaded leaf
+        [µmol m-2 s-1]; R_d25,top [µmol m-2 s-1]; c_sun, c_sha [-].
     """
-    fv, fj, fp, fr, kc, ko, gst = calc_c3_temperature_factors(ta, t10, pa)
-    out[0] = fv
-    out[1] = fj
-    out[2] = fp
-    out[3] = fr
-    out[4] = kc
-    out[5] = ko
-    out[6] = gst
-    fv4, fk4, fr4 = calc_c4_temperature_factors(ta)
-    out[7] = fv4
-    out[8] = fk4
-    out[9] = fr4
-    out[10] = calc_jmax_ratio(t10)
+    c_sun, c_sha = calc_capacity_scaling(KN_CANOPY, kb, elai, fsun, day)
+    rd25 = calc_rd25_top_atkin(pft[ip, PFT_LMR_INTERCEPT_ATKIN], n_area, t10)
+    if c3:
+        vs = vcmx25_luna
+        js = jmx25_luna
+        ratio = c_sha / c_sun if c_sun > 0.0 else 1.0
+        return vs, js, TPU_RATIO * vs, vs * ratio, js * ratio, TPU_RATIO * vs * ratio, rd25, c_sun, c_sha
+    dl = dayl / dayl_max
+    dfac = min(max(dl * dl, DAYL_FACTOR_MIN), 1.0)
+    vc25 = calc_vcmax25_top(pft[ip, PFT_I_VCAD], pft[ip, PFT_S_VCAD], n_area, dfac)
+    kp25 = C4_KP_RATIO * vc25
+    return vc25 * c_sun, kp25 * c_sun, 0.0, vc25 * c_sha, kp25 * c_sha, 0.0, rd25, c_sun, c_sha
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _leaf(c3, day, par, lai, v25, j25, t25, rd25c, fv, fj, fp, fr, kc, ko, gst, btran, rd_fac, oi, ca, pa, g0, g1,
+          ci_ratio, vpd, gb):
+    """Gross assimilation, respiration and stomatal conductance of one leaf class [µmol m-2 s-1]."""
+    rd = rd25c * fr * btran * rd_fac
+    gs_night = max(btran * g0, GS_MIN_UMOL)
+    if not day or lai <= 0.0 or par <= 0.0:
+        return 0.0, rd, gs_night
+    if c3:
+        ag, _, gs = calc_leaf_c3(v25 * fv * btran, j25 * fj, t25 * fp, rd, kc, ko, gst, oi, ca, pa, ci_ratio, g0,
+                                 g1, vpd, gb, par, THETA_CJ_C3, THETA_IP)
+    else:
+        ag, _, gs = calc_leaf_c4(v25 * fv * btran, j25 * fj, rd, ca, pa, ci_ratio, g0, g1, vpd, gb, par,
+                                 THETA_CJ_C4, THETA_IP)
+    # A_n <= 0: g_s = max(β g0, 1) (spec corrections #5)
+    if ag - rd <= 0.0:
+        gs = gs_night
+    return ag, rd, gs
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, parsun, parsha, laisun, laisha,
+                  sabv, t10, forc_t, forc_q, forc_pbot, forc_rho, forc_lw, wind, co2_ppm, z_atm, t_grnd, qg, dqgdt,
+                  z0mg, emg, soilresis, snow_depth, t_veg0, fwet, fdry, h2ocan, dt):
+    """CLM5's leaf-temperature iteration for one patch, coupled to sunlit/shaded photosynthesis.
+
+    Each pass (``CanopyFluxesMod.F90`` l.755-1124): u* and the heat/vapour profile terms from the Obukhov
+    length; r_am, r_ah, r_aw; u_af = u*; leaf boundary-layer resistance r_b = 1/(0.01 √(u_af/d_leaf));
+    under-canopy resistance r_ah' from C_s (Zeng et al. 2005); photosynthesis of both leaf classes at T_v
+    with the canopy-air vapour pressure e_a = P q_af/0.622 (Medlyn VPD D = max(e_s(T_v) − min(e_a, e_s), 50 Pa),
+    boundary-layer conductance 1/r_b) → stomatal resistances; conductances; the Newton step of
+
+    .. math:: S_v + L_v(T_v) - H_v(T_v) - \\lambda E_v(T_v) = 0
+
+    limited to 1 K; T_af, q_af; θ*, q*, ζ and L. Converged when ΔT_v < 0.01 K and Δ(λE_v) < 0.1 W m-2 after
+    ≥ 3 passes (at most 41). GPP and leaf respiration are those of the last pass (as CLM's
+    ``PhotosynthesisTotal``).
+
+    Parameters
+    ----------
+    ip : int
+        PFT index.
+    pft : ndarray
+        PFT parameter matrix.
+    c3 : bool
+        C3 photosynthesis.
+    elai, esai, htop : float
+        Exposed LAI, SAI [m2 m-2], canopy top height [m].
+    btran : float
+        Soil water stress [-].
+    caps : tuple
+        :func:`patch_capacities` output.
+    rd_sparse : float
+        Sparse-canopy leaf respiration factor min(0.2 exp(3.218 elai), 1) [-].
+    day : bool
+        Sun above the horizon with shortwave.
+    parsun, parsha, laisun, laisha, sabv : float
+        :func:`patch_shortwave` outputs.
+    t10 : float
+        10-day mean air temperature [K].
+    forc_t, forc_q, forc_pbot, forc_rho, forc_lw, wind : float
+        Forcing temperature [K], humidity [kg kg-1], pressure [Pa], air density [kg m-3], longwave [W m-2],
+        wind [m s-1].
+    co2_ppm : float
+        CO2 [ppm].
+    z_atm : float
+        Forcing height above d + z0m [m].
+    t_grnd, qg, dqgdt, z0mg, emg, soilresis, snow_depth : float
+        Ground temperature [K], humidity [kg kg-1] and its derivative [kg kg-1 K-1], roughness [m],
+        emissivity [-], soil evaporation resistance [s m-1], snow depth [m].
+    t_veg0 : float
+        Leaf temperature of the previous step [K].
+    fwet, fdry, h2ocan : float
+        Wet and dry canopy fractions [-], canopy water [kg m-2].
+    dt : float
+        Step [s].
+
+    Returns
+    -------
+    tuple of 16 floats
+        T_v [K], H_v [W m-2], E_v (canopy evaporation + transpiration) [kg m-2 s-1], E_tr [kg m-2 s-1],
+        H_g [W m-2], E_g [kg m-2 s-1], cgrnds [W m-2 K-1], cgrndl [kg m-2 s-1 K-1], dlrad, ulrad [W m-2],
+        GPP, leaf MR [g C m-2 s-1], 2-m air temperature [K], leaf energy-balance error [W m-2], passes,
+        r_b [s m-1], canopy-air relative humidity e_a/e_s(T_v) [-].
+
+    References
+    ----------
+    CLM5 Tech Note §5.3 (eqs 5.86-5.139); ``CanopyFluxesMod.F90::CanopyFluxes`` l.667-1260; spec §1.9.
+    """
+    lsai = elai + esai
+    z0m = max(pft[ip, PFT_Z0MR] * htop, z0mg)
+    displa0 = pft[ip, PFT_DISPLAR] * htop
+    hgt = z_atm + z0m + displa0
+    thm = calc_thm(forc_t, hgt)
+    thv = forc_t * (1.0 + VIRTUAL_COEF * forc_q)
+    z0mv, displa = calc_canopy_roughness_sparse(elai, esai, z0m, displa0, z0mg)
+    emv = calc_vegetation_emissivity(elai, esai)
+    air, bir, cir = calc_canopy_longwave_coefficients(emv, emg, forc_lw)
+    tg2 = t_grnd * t_grnd
+    lw_grnd4 = tg2 * tg2
+    ca = co2_ppm * 1.0e-6 * forc_pbot
+    oi = O2_MOLAR * forc_pbot
+    g1 = pft[ip, PFT_MEDLYNSLOPE]
+    g0 = pft[ip, PFT_MEDLYNINTERCEPT]
+    dleaf = pft[ip, PFT_DLEAF]
+    cf = forc_pbot / (RGAS * thm) * 1.0e6       # µmol m-3: g[µmol m-2 s-1] = cf g[m s-1]
+    vs, js, ps, vh, jh, ph, rd25, c_sun, c_sha = caps
+    light = RD_LIGHT_INHIBITION if day else 1.0
+    rd_sun25 = rd25 * c_sun * rd_sparse * light
+    rd_sha25 = rd25 * c_sha * rd_sparse * light
+    t_veg = t_veg0
+    qsatl, qsatldt = qsat_and_derivative(t_veg, forc_pbot)
+    taf = (t_grnd + thm) / 2.0
+    qaf = (forc_q + qg) / 2.0
+    ur = max(wind, WIND_MIN)
+    dth = thm - taf
+    dqh = forc_q - qaf
+    delq = qg - qaf
+    dthv = dth * (1.0 + VIRTUAL_COEF * forc_q) + VIRTUAL_COEF * forc_t * dqh
+    zldis = hgt - displa
+    um, obu = calc_obukhov_length_init(ur, thv, dthv, zldis, z0mv)
+    itlef = 0
+    del_now = 0.0
+    efeb = 0.0
+    obuold = 0.0
+    nmozsgn = 0
+    ustar = temp1 = temp12m = 0.0
+    wta = wtl = wtg = wtaq = wtlq = wtgq = 0.0
+    dt_veg = 0.0
+    tlbef = t_veg
+    sh = ev = tran = 0.0
+    ag_sun = ag_sha = rdl_sun = rdl_sha = 0.0
+    rb = 0.0
+    rhaf = 1.0
+    while itlef <= ITMAX:
+        ustar, temp1, temp2, temp12m, _ = calc_friction_velocity_mo(um, obu, zldis, zldis, zldis, z0mv, z0mv, z0mv)
+        tlbef = t_veg
+        del_prev = del_now
+        ram, rah1, raw1 = calc_aerodynamic_resistances(ustar, um, temp1, temp2)
+        uaf = calc_canopy_air_wind(um, ram)
+        rb = 1.0 / (LEAF_BL_COEF * math.sqrt(uaf / dleaf))
+        rah2, _ = calc_undercanopy_resistance(uaf, z0mg, elai, esai, htop, taf, t_grnd, False)
+        # ---- photosynthesis and stomatal resistance at the current T_v and canopy-air humidity
+        esat_tv = calc_esat(t_veg)
+        eah = forc_pbot * qaf / EPS_H2O
+        rhaf = eah / esat_tv
+        vpd = max(esat_tv - min(eah, esat_tv), 50.0)
+        gb = cf / rb
+        if c3:
+            fv, fj, fp, fr, kc, ko, gst = calc_c3_temperature_factors(t_veg, t10, forc_pbot)
+        else:
+            fv, fj, fr = calc_c4_temperature_factors(t_veg)
+            fp = kc = ko = gst = 0.0
+        ci_ratio = calc_medlyn_ci(1.0, g1, vpd)
+        ag_sun, rdl_sun, gs_sun = _leaf(c3, day, parsun, laisun, vs, js, ps, rd_sun25, fv, fj, fp, fr, kc, ko, gst,
+                                        btran, 1.0, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+        ag_sha, rdl_sha, gs_sha = _leaf(c3, day, parsha, laisha, vh, jh, ph, rd_sha25, fv, fj, fp, fr, kc, ko, gst,
+                                        btran, 1.0, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+        rssun = min(cf / gs_sun, RS_MAX)
+        rssha = min(cf / gs_sha, RS_MAX)
+        # ---- conductances, evaporation fractions, Newton step
+        wta = 1.0 / rah1
+        wtl = lsai / rb
+        wtg = 1.0 / rah2
+        rppdry = calc_rppdry(fdry, rb, laisun, laisha, rssun, rssha, elai)
+        efpot = forc_rho * wtl * (qsatl - qaf)
+        rpp, _ = calc_leaf_evaporation_fraction(efpot, rppdry, fwet, btran, h2ocan, dt, 0.0, False)
+        wtaq = 1.0 / raw1
+        wtlq = lsai / rb * rpp
+        rdl = calc_litter_resistance(snow_depth, uaf)
+        wtgq = calc_ground_vapour_conductance(rah2, rdl, soilresis, 1.0, delq, True)
+        dt_veg, del_now, sh, ev, tran, efe, _, _ = calc_leaf_temperature_step(
+            tlbef, qsatl, qsatldt, sabv, air, bir, cir, lw_grnd4, forc_rho, wta, wtl, wtg, wtaq, wtlq, wtgq,
+            thm, t_grnd, qg, forc_q, efeb, rpp, rppdry, btran, h2ocan, dt, 0.0, False)
+        t_veg = tlbef + dt_veg
+        qsatl, qsatldt = qsat_and_derivative(t_veg, forc_pbot)
+        taf, qaf, dth, dqh, delq = calc_canopy_air_state(t_grnd, thm, t_veg, qsatl, qg, forc_q, wta, wtl, wtg,
+                                                         wtaq, wtlq, wtgq)
+        obu, um, _, _, _ = calc_obukhov_length_update(ustar, temp1, temp2, dth, dqh, forc_q, forc_t, thv, zldis,
+                                                      ur)
+        obu, nmozsgn = calc_obukhov_sign_guard(obu, obuold, nmozsgn, zldis)
+        obuold = obu
+        itlef += 1
+        converged, efeb = calc_leaf_iteration_converged(itlef, del_now, del_prev, efe, efeb)
+        if converged:
+            break
+    hg, eg, cgrnds, cgrndl = calc_ground_fluxes_under_canopy(t_grnd, t_veg, thm, qg, qsatl, forc_q, dqgdt,
+                                                             forc_rho, wta, wtl, wtg, wtaq, wtlq, wtgq)
+    tb3 = tlbef * tlbef * tlbef
+    err = sabv + air + bir * tb3 * (tlbef + 4.0 * dt_veg) + cir * lw_grnd4 - sh - HVAP * ev
+    dlrad, ulrad = calc_canopy_longwave_fluxes(forc_lw, emv, emg, tlbef, dt_veg, lw_grnd4)
+    t2m = calc_t_ref2m(thm, dth, temp1, temp12m)
+    gpp = (ag_sun * laisun + ag_sha * laisha) * UMOL_C_TO_G_C
+    lmr = (rdl_sun * laisun + rdl_sha * laisha) * UMOL_C_TO_G_C
+    return (t_veg, sh, ev, tran, hg, eg, cgrnds, cgrndl, dlrad, ulrad, gpp, lmr, t2m, err, float(itlef), rb,
+            min(rhaf, 1.0))
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def bare_ground_fluxes(forc_t, forc_q, forc_rho, wind, z_atm, t_grnd, qg, dqgdt, z0mg, soilresis):
+    """Sensible and latent heat of ground without exposed vegetation (CLM ``BareGroundFluxes``, 3 passes).
+
+    .. math:: H_g = \\rho c_p \\frac{T_g - \\theta_m}{r_{ah}},\\qquad
+              E_g = \\rho \\frac{q_g - q_{atm}}{r_{aw} + r_{soil}}\\ (r_{soil} = 0 \\text{ for dew})
+
+    Returns
+    -------
+    (float, float, float, float, float)
+        H_g [W m-2], E_g [kg m-2 s-1], cgrnds = ρ c_p / r_ah [W m-2 K-1], cgrndl = ρ dq_g/dT/(r_aw + r_soil)
+        [kg m-2 s-1 K-1], 2-m air temperature [K].
+
+    References
+    ----------
+    ``BareGroundFluxesMod.F90`` l.283-390; CLM5 Tech Note eqs 5.54-5.71.
+    """
+    hgt = z_atm + z0mg
+    _, _, rah, raw, _, _, t2m, _, _ = calc_bare_ground_surface_layer(wind, forc_t, forc_t, forc_q, t_grnd, qg, hgt,
+                                                                    hgt, hgt, z0mg, 3)
+    thm = calc_thm(forc_t, hgt)
+    raih = forc_rho * CPAIR / rah
+    dqh = forc_q - qg
+    rs = soilresis if dqh < 0.0 else 0.0   # evaporation through the dry surface layer; dew unresisted
+    raiw = forc_rho / (raw + rs)
+    return raih * (t_grnd - thm), -raiw * dqh, raih, raiw * dqgdt, t2m
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def ground_longwave_absorbed(forc_lw, emg):
+    """Longwave absorbed by bare ground [W m-2]: ε_g L↓ (``SoilFluxesMod.F90`` l.246)."""
+    return emg * forc_lw
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def emitted_longwave_bare(forc_lw, emg, t_grnd):
+    """Upward longwave above bare ground [W m-2]: (1 − ε_g) L↓ + ε_g σ T_g⁴."""
+    t2 = t_grnd * t_grnd
+    return (1.0 - emg) * forc_lw + emg * STEFAN * t2 * t2
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def sparse_rd_factor(elai):
+    """Leaf respiration reduction of sparse canopies min(0.2 exp(3.218 elai), 1) (spec corrections #1)."""
+    return min(RD_ELAI_FACTOR[0] * math.exp(RD_ELAI_FACTOR[1] * elai), 1.0)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def leaf_n_area(leafn, tlai, slatop, leafcn):
+    """Leaf N per unit leaf area N_a [g N m-2 leaf] as CLM's ``lnc`` (``lnc_opt``, nlevcan = 1; l.2967-2978).
+
+    .. math:: N_a = \\min(N_{leaf}/L_{tot}, 10)
+
+    with 1/(slatop·leafcn) when the patch has no leaves (the target stoichiometry at the canopy top).
+    """
+    if tlai > 0.0 and leafn > 0.0:
+        return min(leafn / tlai, LEAF_N_AREA_MAX)
+    return 1.0 / (slatop * leafcn)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def luna_day(ph, leafn, pft, ip, t10, pco2_240, po2_240, pbot240, dayl, elai, dtime):
+    """End-of-day LUNA update of one patch in place: 10-day filters, optimal V_cmax25/J_max25, clear the day.
+
+    ``Acc240_Climate_LUNA`` → ``Update_Photosynthesis_Capacity`` → ``Clear24_Climate_LUNA`` at the step ending
+    at 0 Z (``CanopyFluxesMod.F90`` l.1310-1346); see ``physics.luna`` and ``docs/luna_integration.md``.
+    ``dtime`` is the length of the (sub-)steps the day's sums were accumulated over [s].
+    """
+    if ph[P_NDAY] + ph[P_NNIGHT] <= 0.0:
+        return
+    (ph[P_PAR240D], ph[P_PAR240X], ph[P_TVEG10_DAY], ph[P_TVEG10_NIGHT], ph[P_RH10],
+     ph[P_RB10]) = calc_luna_acc240_day(ph[P_PAR240D], ph[P_PAR240X], ph[P_TVEG10_DAY], ph[P_TVEG10_NIGHT],
+                                       ph[P_RH10], ph[P_RB10], ph[P_PAR24D], ph[P_PAR24X], ph[P_TVEG_DAY_SUM],
+                                       ph[P_NDAY], ph[P_TVEG_NIGHT_SUM], ph[P_NNIGHT], ph[P_RHAF_LAST],
+                                       ph[P_RB_LAST], dtime)
+    tlai = ph[P_TLAI]
+    lnc = leaf_n_area(leafn, tlai, pft[ip, PFT_SLATOP], pft[ip, PFT_LEAFCN])
+    v, j, pn, en = calc_luna_daily_update(ph[P_VCMX25], ph[P_JMX25], ph[P_PNLC], ph[P_ENZS], lnc,
+                                          pft[ip, PFT_SLATOP], pft[ip, PFT_RHOLVIS], pft[ip, PFT_TAULVIS], tlai, elai,
+                                          ph[P_FPSN24], t10, ph[P_TVEG10_DAY], ph[P_TVEG10_NIGHT], ph[P_PAR240D],
+                                          ph[P_PAR240X], ph[P_RB10], ph[P_RH10], pco2_240, po2_240, pbot240, dayl)
+    if math.isfinite(v) and math.isfinite(j):
+        ph[P_VCMX25] = v
+        ph[P_JMX25] = j
+        ph[P_PNLC] = pn
+        ph[P_ENZS] = en
+    ph[P_TVEG_DAY_SUM] = 0.0
+    ph[P_NDAY] = 0.0
+    ph[P_TVEG_NIGHT_SUM] = 0.0
+    ph[P_NNIGHT] = 0.0
+    ph[P_PAR24D] = 0.0
+    ph[P_PAR24X] = 0.0
+    ph[P_FPSN24] = 0.0
+
+
+__all__ = ["leaf_n_area", "luna_day", "bare_ground_fluxes", "canopy_fluxes", "emitted_longwave_bare", "ground_longwave_absorbed",
+           "patch_capacities", "patch_shortwave", "qsat_and_derivative", "sparse_rd_factor", "HVAP",
+           "PFT_C3PSN"]

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from tpcarbon.params.fixed import SOIL_COLOR_DEFAULT
 from tpcarbon.params.pft import Params
 from tpcarbon.params.vertical import DZ, NLEVSOI, ZI, Z
 from tpcarbon.physics.soil_bgc import calc_ad_latitude_factor, calc_depth_scalar, calc_texture_t
@@ -41,6 +42,7 @@ class Columns(NamedTuple):
     rootfr_w: np.ndarray     # (ncell, npatch, NLEVSOI) water root fractions
     rootfr_c: np.ndarray     # (ncell, npatch, NLEVSOI) carbon root fractions
     fdepth: np.ndarray       # (NLEVSOI,) depth scalar of decomposition
+    soil_color: np.ndarray   # (ncell,) int64 CLM soil colour class (1-20) of the soil albedo
 
 
 def jackson_root_fractions(beta: float, nlev: int = NLEVSOI) -> np.ndarray:
@@ -90,6 +92,8 @@ def build_columns(domain: Domain, params: Params) -> Columns:
         csol=props[6], texture_t=tex[:, 0].copy(), f13=tex[:, 1].copy(),
         ad_lat=np.array([calc_ad_latitude_factor(la) for la in lat]), dayl_max=dayl_max,
         rootfr_w=rw, rootfr_c=rc, fdepth=fdepth,
+        soil_color=(np.full(n, SOIL_COLOR_DEFAULT, dtype=np.int64) if domain.soil_color is None
+                    else np.asarray(domain.soil_color, dtype=np.int64)),
     )
 
 

@@ -22,6 +22,9 @@ from tpcarbon.model.state import (
     C_ANNAVG_T2M,
     C_DAYL,
     C_NALT_LAST,
+    C_PBOT240,
+    C_PCO2_240,
+    C_PO2_240,
     C_PREV_DAYL,
     C_SNOW_T,
     C_T10,
@@ -42,14 +45,36 @@ from tpcarbon.model.state import (
     OUT_NAMES,
     OUT_STATE,
     P_DORMANT,
+    P_ENZS,
+    P_JMX25,
+    P_PAR240D,
+    P_PAR240X,
+    P_PNLC,
+    P_RB10,
+    P_RH10,
+    P_TVEG,
+    P_TVEG10_DAY,
+    P_TVEG10_NIGHT,
+    P_VCMX25,
     PHENO_NAMES,
     VEGC_NAMES,
     State,
     empty_state,
 )
-from tpcarbon.model.step import NSCRATCH, carbon_totals, init_structure, step_cell, update_profiles
+from tpcarbon.model.step import NPOUT, NSCRATCH, carbon_totals, init_structure, step_cell, update_profiles
 from tpcarbon.model.vegetation import NVOUT
-from tpcarbon.params.fixed import ANNAVG_T2M_INIT, SOM_SEED, SOM_SEED_DEPTH
+from tpcarbon.params.fixed import (
+    ANNAVG_T2M_INIT,
+    LUNA_ENZS_INIT,
+    LUNA_JMX25_INIT,
+    LUNA_PBOT240_INIT,
+    LUNA_PCO2_240_INIT,
+    LUNA_PNLC_INIT,
+    LUNA_PO2_240_INIT,
+    LUNA_VCMX25_INIT,
+    SOM_SEED,
+    SOM_SEED_DEPTH,
+)
 from tpcarbon.params.pft import (
     PFT_EVERGREEN,
     PFT_FROOT_LEAF,
@@ -67,6 +92,9 @@ from tpcarbon.surface.domain import Domain
 #: CLM5 cold-starts from a small seed; starting near LAI 1 lets an evergreen canopy reach equilibrium
 #: within one 20-year AD cycle (a spin-up choice, irrelevant once spun up).
 COLD_START_LAI = 1.0
+
+#: Patch slots that hold NaN until LUNA's first day ends (CLM ``spval``).
+LUNA_UNSET_SLOTS = [P_PAR240D, P_PAR240X, P_TVEG10_DAY, P_TVEG10_NIGHT, P_RH10, P_RB10]
 
 
 class ModelOptions(NamedTuple):
@@ -144,7 +172,7 @@ def time_info(times: np.ndarray, dt: float = DT_FORCING) -> tuple[np.ndarray, np
 
 @njit(parallel=True, cache=True, error_model="numpy")
 def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol,
-               tkdry, csol, texture_t, f13, ad_lat, rootfr_w, rootfr_c, fdepth, vegc, pheno, col, tsoi, liq, ice,
+               tkdry, csol, texture_t, f13, ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, pheno, col, tsoi, liq, ice,
                soilc, acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode,
                spin_on, tol_step, out, err):
     ncell = forc.shape[1]
@@ -155,7 +183,9 @@ def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, wats
         sc = np.zeros((NSCRATCH, nlevgrnd + 1))
         prof = np.zeros((npatch, nlevsoi))
         fl = np.zeros((NVEGC, 3))
-        vout = np.zeros((npatch, 2 + NVOUT))
+        vout = np.zeros((npatch, NVOUT))
+        pout = np.zeros((npatch, NPOUT))
+        rootr_p = np.zeros((npatch, nlevsoi))
         mu_sub = np.zeros(max(n_sub, 1))
         update_profiles(col[c], rootfr_c[c], nlevsoi, z_l, sc, prof)
         veg, lit, som = carbon_totals(vegc[c], frac[c], soilc[c], acc[c], dz_l, nlevsoi)
@@ -173,10 +203,10 @@ def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, wats
                 forc[0, c, t], forc[1, c, t], forc[2, c, t], forc[3, c, t], forc[4, c, t], forc[5, c, t],
                 forc[6, c, t], co2[t], cd, new_day, (flags[t] & 2) != 0, (flags[t] & 4) != 0, dayl_today,
                 lat[c], lon[c], dayl_max[c], pft_idx[c], frac[c], watsat[c], bsw[c], sucsat[c], hksat[c], tksol[c],
-                tkdry[c], csol[c], texture_t[c], f13[c], ad_lat[c], rootfr_w[c], rootfr_c[c], fdepth, vegc[c],
+                tkdry[c], csol[c], texture_t[c], f13[c], ad_lat[c], rootfr_w[c], rootfr_c[c], fdepth, soil_color[c], vegc[c],
                 pheno[c], col[c], tsoi[c], liq[c], ice[c], soilc[c], acc[c], spin[c], vspin[c], pft, sp, base_k,
                 q10_norm,
-                dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on, mu, mu_sub, sc, prof, fl, vout,
+                dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on, mu, mu_sub, sc, prof, rootr_p, fl, vout, pout,
                 out[c])
             veg, lit, som = carbon_totals(vegc[c], frac[c], soilc[c], acc[c], dz_l, nlevsoi)
             tot = veg + lit + som
@@ -252,6 +282,16 @@ class Model:
             s.soilc[:, pool, seed] = SOM_SEED
         s.col[:, C_T10] = t0
         s.col[:, C_SNOW_T] = np.minimum(t0, 273.15)
+        # LUNA and canopy state (CLM cold-start values; docs/luna_integration.md §3)
+        s.pheno[:, :, P_TVEG] = t0[:, None]
+        s.pheno[:, :, P_VCMX25] = LUNA_VCMX25_INIT
+        s.pheno[:, :, P_JMX25] = LUNA_JMX25_INIT
+        s.pheno[:, :, P_PNLC] = LUNA_PNLC_INIT
+        s.pheno[:, :, P_ENZS] = LUNA_ENZS_INIT
+        s.pheno[:, :, LUNA_UNSET_SLOTS] = np.nan
+        s.col[:, C_PCO2_240] = LUNA_PCO2_240_INIT
+        s.col[:, C_PO2_240] = LUNA_PO2_240_INIT
+        s.col[:, C_PBOT240] = LUNA_PBOT240_INIT
         s.col[:, C_ANNAVG_T2M] = ANNAVG_T2M_INIT
         s.col[:, C_NALT_LAST] = 1.0
         pft = self.pft_matrix
@@ -307,7 +347,7 @@ class Model:
         steps_per_year = 365.0 * 86400.0 / opts.dt
         _run_cells(forc, co2, calday, flags, cols.lat, cols.lon, cols.dayl_max, cols.pft, cols.frac, cols.watsat,
                    cols.bsw, cols.sucsat, cols.hksat, cols.tksol, cols.tkdry, cols.csol, cols.texture_t, cols.f13,
-                   cols.ad_lat, cols.rootfr_w, cols.rootfr_c, cols.fdepth, state.vegc, state.pheno, state.col,
+                   cols.ad_lat, cols.rootfr_w, cols.rootfr_c, cols.fdepth, cols.soil_color, state.vegc, state.pheno, state.col,
                    state.tsoi, state.h2oliq, state.h2oice, state.soilc, state.bgc_acc, state.spin_acc, state.veg_spin,
                    self.pft_matrix, self.params.scalar, self.base_k, self.q10_norm, LAYER_DZ, LAYER_Z, LAYER_ZI,
                    NLEVSOI, NLEVGRND, opts.dt, opts.n_substeps, opts.ad_mode, opts.spin_accumulate,
@@ -338,6 +378,9 @@ def check_finite(state: State, domain: Domain, chunk: ForcingChunk | None = None
     names = {"vegc": VEGC_NAMES, "pheno": PHENO_NAMES, "col": COL_NAMES}
     for field, arr in zip(State._fields, state, strict=True):
         ok = np.isfinite(arr)
+        if field == "pheno":
+            # LUNA's 10-day filters are NaN until their first day (CLM ``spval``)
+            ok[:, :, LUNA_UNSET_SLOTS] |= np.isnan(arr[:, :, LUNA_UNSET_SLOTS])
         if ok.all():
             continue
         idx = np.argwhere(~ok)[0]

@@ -52,10 +52,36 @@ P_TLAI = 14               # m2 m-2
 P_TSAI = 15               # m2 m-2
 P_HTOP = 16               # m
 P_HBOT = 17               # m
-NPHENO = 18
+# canopy energy balance and water (CanopyFluxesMod, CanopyHydrologyMod)
+P_TVEG = 18               # leaf temperature T_v [K]
+P_H2OCAN = 19             # intercepted water on the canopy [kg m-2]
+# LUNA (LunaMod): photosynthetic capacity of the sunlit leaf at 25 °C and its 24-h / 10-day accumulators
+P_VCMX25 = 20             # µmol m-2 s-1
+P_JMX25 = 21              # µmol m-2 s-1
+P_PNLC = 22               # fraction of functional N in light capture [-]
+P_ENZS = 23               # enzyme status [-]
+P_TVEG_DAY_SUM = 24       # Σ T_v over daytime steps of the day [K]
+P_NDAY = 25               # daytime steps
+P_TVEG_NIGHT_SUM = 26     # Σ T_v over night steps [K]
+P_NNIGHT = 27             # night steps
+P_PAR24D = 28             # Σ Δt PAR absorbed per sunlit leaf area [J m-2]
+P_PAR24X = 29             # daily maximum of that PAR [W m-2]
+P_FPSN24 = 30             # Σ Δt canopy gross photosynthesis [µmol m-2]
+P_PAR240D = 31            # 10-day filter of the daytime mean PAR [W m-2] (NaN = unset)
+P_PAR240X = 32            # 10-day filter of the daily maximum PAR [W m-2]
+P_TVEG10_DAY = 33         # 10-day filter of the daytime mean T_v [K]
+P_TVEG10_NIGHT = 34       # 10-day filter of the night mean T_v [K]
+P_RH10 = 35               # 10-day filter of the canopy-air relative humidity [-]
+P_RB10 = 36               # 10-day filter of the leaf boundary-layer resistance [s m-1]
+P_RB_LAST = 37            # r_b of the latest (sub-)step [s m-1]
+P_RHAF_LAST = 38          # canopy-air relative humidity of the latest (sub-)step [-]
+NPHENO = 39
 PHENO_NAMES = ("dormant_flag", "onset_flag", "offset_flag", "onset_counter", "offset_counter", "onset_gddflag",
                "onset_gdd", "onset_fdd", "onset_swi", "offset_fdd", "offset_swi", "days_active",
-               "prev_leafc_to_litter", "prev_frootc_to_litter", "tlai", "tsai", "htop", "hbot")
+               "prev_leafc_to_litter", "prev_frootc_to_litter", "tlai", "tsai", "htop", "hbot", "t_veg", "h2ocan",
+               "vcmx25", "jmx25", "pnlc", "enzs", "t_veg_day_sum", "ndaysteps", "t_veg_night_sum", "nnightsteps",
+               "par24d", "par24x", "fpsn24", "par240d", "par240x", "t_veg10_day", "t_veg10_night", "rh10_af",
+               "rb10", "rb_last", "rhaf_last")
 
 # ---------------------------------------------------------------- column (cell) scalars
 C_SNOW_W = 0          # snow water equivalent [kg m-2]
@@ -73,9 +99,15 @@ C_PREV_DAYL = 11      # daylength of the previous day [s]
 C_DAYL = 12           # daylength today [s]
 C_DAY_N = 13          # steps accumulated today for the soil BGC scalars
 C_SPIN_NDAYS = 14     # days accumulated in the spin-up matrix accumulators
-NCOL = 15
+C_PCO2_240 = 15       # 10-day running mean CO2 partial pressure [Pa] (LUNA)
+C_PO2_240 = 16        # 10-day running mean O2 partial pressure [Pa]
+C_PBOT240 = 17        # 10-day running mean surface pressure [Pa]
+C_RUNMEAN_N = 18      # steps in those running means (CLM ``runmean`` count)
+C_SNOW_AGE = 19       # non-dimensional snow age of the BATS snow albedo [-]
+NCOL = 20
 COL_NAMES = ("snow_w", "snow_h", "snow_t", "t10", "prec10", "annavg_t2m", "ann_tsum", "ann_n", "altmax",
-             "altmax_lastyear", "nalt_lastyear", "prev_dayl", "dayl", "day_n", "spin_ndays")
+             "altmax_lastyear", "nalt_lastyear", "prev_dayl", "dayl", "day_n", "spin_ndays", "pco2_240",
+             "po2_240", "pbot240", "runmean_n", "snow_age")
 
 # ---------------------------------------------------------------- soil BGC daily accumulators (per layer)
 #: rows 0-3: litter inputs to CWD, L1, L2, L3 accumulated today [g C m-3]; row 4: Σ f_T f_W over today's steps.
@@ -168,14 +200,17 @@ def empty_state(ncell: int, npatch: int) -> State:
 # ---------------------------------------------------------------- monthly output accumulators
 #: Output slots accumulated per cell over a chunk; fluxes are sums [g C m-2], states are sums of
 #: per-step values (divided by the step count by the driver), maxima are maxima.
-OUT_FLUX = ("GPP", "NPP", "AR", "MR", "GR", "HR", "NEP", "PRECIP")
+OUT_FLUX = ("GPP", "NPP", "AR", "MR", "GR", "HR", "NEP", "PRECIP", "QVEGT", "QVEGE", "QSOIL", "TV_ITER_FAIL",
+            "TV_ITER_STEPS")
 OUT_STATE = ("TLAI", "TOTVEGC", "TOTLITC", "TOTSOMC", "TOTECOSYSC", "TBOT", "FSDS", "TSOI_10CM", "H2OSOI_1M",
-             "FSH", "EFLX_LH_TOT", "SNOWDP")
-OUT_MAX = ("ALT",)
+             "FSH", "EFLX_LH_TOT", "SNOWDP", "TV", "TG", "TSA", "FSA", "FSR", "FIRE", "FGR", "BTRAN")
+OUT_MAX = ("ALT", "EBAL_ERR_MAX")
 OUT_NAMES = OUT_FLUX + OUT_STATE + OUT_MAX
 NOUT = len(OUT_NAMES)
 O = {name: i for i, name in enumerate(OUT_NAMES)}
-O_GPP, O_NPP, O_AR, O_MR, O_GR, O_HR, O_NEP, O_PRECIP = (O[n] for n in OUT_FLUX)
+(O_GPP, O_NPP, O_AR, O_MR, O_GR, O_HR, O_NEP, O_PRECIP, O_QVEGT, O_QVEGE, O_QSOIL, O_TV_ITER_FAIL,
+ O_TV_ITER_STEPS) = (O[n] for n in OUT_FLUX)
 (O_TLAI, O_TOTVEGC, O_TOTLITC, O_TOTSOMC, O_TOTECOSYSC, O_TBOT, O_FSDS, O_TSOI_10CM, O_H2OSOI_1M, O_FSH,
- O_EFLX_LH_TOT, O_SNOWDP) = (O[n] for n in OUT_STATE)
+ O_EFLX_LH_TOT, O_SNOWDP, O_TV, O_TG, O_TSA, O_FSA, O_FSR, O_FIRE, O_FGR, O_BTRAN) = (O[n] for n in OUT_STATE)
 O_ALT = O["ALT"]
+O_EBAL_ERR_MAX = O["EBAL_ERR_MAX"]

@@ -10,21 +10,35 @@ balance check.
 
 from __future__ import annotations
 
+import math
+
 from numba import njit
 
 from tpcarbon.constants import (
-    CPAIR,
     CPICE,
     DENH2O,
     DENICE,
     HFUS,
     HSUB,
     HVAP,
+    O2_MOLAR,
     STEFAN,
     TFRZ,
+    UMOL_C_TO_G_C,
 )
 from tpcarbon.model.bgc import soil_bgc_day
-from tpcarbon.model.canopy import canopy_patch, leaf_temperature_factors
+from tpcarbon.model.canopy import (
+    bare_ground_fluxes,
+    canopy_fluxes,
+    emitted_longwave_bare,
+    ground_longwave_absorbed,
+    leaf_n_area,
+    luna_day,
+    patch_capacities,
+    patch_shortwave,
+    qsat_and_derivative,
+    sparse_rd_factor,
+)
 from tpcarbon.model.state import (
     A_IN_CWD,
     A_IN_L1,
@@ -39,8 +53,13 @@ from tpcarbon.model.state import (
     C_DAY_N,
     C_DAYL,
     C_NALT_LAST,
+    C_PBOT240,
+    C_PCO2_240,
+    C_PO2_240,
     C_PREC10,
     C_PREV_DAYL,
+    C_RUNMEAN_N,
+    C_SNOW_AGE,
     C_SNOW_H,
     C_SNOW_T,
     C_SNOW_W,
@@ -51,9 +70,15 @@ from tpcarbon.model.state import (
     NVEGC,
     O_ALT,
     O_AR,
+    O_BTRAN,
+    O_EBAL_ERR_MAX,
     O_EFLX_LH_TOT,
+    O_FGR,
+    O_FIRE,
+    O_FSA,
     O_FSDS,
     O_FSH,
+    O_FSR,
     O_GPP,
     O_GR,
     O_H2OSOI_1M,
@@ -62,14 +87,35 @@ from tpcarbon.model.state import (
     O_NEP,
     O_NPP,
     O_PRECIP,
+    O_QSOIL,
+    O_QVEGE,
+    O_QVEGT,
     O_SNOWDP,
     O_TBOT,
+    O_TG,
     O_TLAI,
+    O_TSA,
     O_TSOI_10CM,
+    O_TV,
+    O_TV_ITER_FAIL,
+    O_TV_ITER_STEPS,
+    P_FPSN24,
+    P_H2OCAN,
     P_HBOT,
     P_HTOP,
+    P_JMX25,
+    P_NDAY,
+    P_NNIGHT,
+    P_PAR24D,
+    P_PAR24X,
+    P_RB_LAST,
+    P_RHAF_LAST,
     P_TLAI,
     P_TSAI,
+    P_TVEG,
+    P_TVEG_DAY_SUM,
+    P_TVEG_NIGHT_SUM,
+    P_VCMX25,
 )
 from tpcarbon.model.vegetation import (
     V_CWD_ABOVE,
@@ -85,22 +131,27 @@ from tpcarbon.model.vegetation import (
 )
 from tpcarbon.params.fixed import (
     AD_DEADWOOD_FACTOR,
-    ALBEDO_SNOW,
-    ALBEDO_SOIL_DRY,
-    ALBEDO_SOIL_WET,
-    EMISS_SNOW,
-    EMISS_SOIL,
+    DEWMX,
+    FWET_EXP,
+    FWET_MAX,
+    INTERCEPTION_FRACTION,
+    ITMAX,
+    LSAI_VEG_MIN,
     RUNMEAN_10D,
     SNOW_NODE_MIN_DEPTH,
+    SW_VIS_FRACTION,
     WATMIN_VOL,
     Z0_SNOW,
     Z0_SOIL,
+    Z_ATM,
 )
 from tpcarbon.params.pft import (
+    PFT_C3PSN,
     PFT_DSLADLAI,
     PFT_FR_FCEL,
     PFT_FR_FLAB,
     PFT_FR_FLIG,
+    PFT_LEAFCN,
     PFT_LF_FCEL,
     PFT_LF_FLAB,
     PFT_LF_FLIG,
@@ -111,7 +162,15 @@ from tpcarbon.params.pft import (
     PFT_WOODY,
 )
 from tpcarbon.params.vertical import PHENO_LAYER
-from tpcarbon.physics.atmosphere import calc_air_density, calc_qsat, calc_snow_fraction, calc_vpd
+from tpcarbon.physics.albedo import (
+    calc_ground_albedo,
+    calc_ground_emissivity,
+    calc_snow_age_bats,
+    calc_snow_albedo_bats,
+    calc_soil_albedo,
+)
+from tpcarbon.physics.atmosphere import calc_air_density, calc_direct_fractions, calc_qsat, calc_snow_fraction
+from tpcarbon.physics.luna import calc_luna_acc24_step, calc_runmean_step
 from tpcarbon.physics.respiration import calc_mr_q10_factor
 from tpcarbon.physics.snow import calc_fresh_snow_density, calc_snow_compaction, calc_snow_cover_fraction
 from tpcarbon.physics.soil_bgc import (
@@ -133,15 +192,18 @@ from tpcarbon.physics.soil_water import (
     calc_btran_from_smp,
     calc_btran_layer_smp,
     calc_infiltration,
-    calc_soil_evap_beta,
+    calc_soil_surface_rh,
     calc_soilpsi_mpa,
     solve_soil_water,
 )
 from tpcarbon.physics.structure import calc_burial_fraction, calc_canopy_height, calc_lai, calc_tsai
-from tpcarbon.physics.surface import calc_ground_energy, calc_ground_resistance
+from tpcarbon.physics.surface_layer import calc_soil_resistance_dsl
+
+#: Number of soil colour classes of the albedo table (CLM5 surface datasets: 20).
+SOIL_COLOR_CLASSES = 20
 
 # scratch rows (per cell, width NLEVGRND + 1)
-R_VLIQ, R_VICE, R_PSI, R_SINK, R_ROOTR = 0, 1, 2, 3, 4
+R_VLIQ, R_VICE, R_PSI, R_SINK = 0, 1, 2, 3
 R_BSMP = 31        # btran matric potential per layer
 R_TF = 32          # temperature factors of the step (first 11 entries)
 R_Q10 = 33         # maintenance-respiration Q10 factor per soil layer
@@ -152,6 +214,13 @@ R_BGC = 22         # 8 rows
 R_SURFPROF = 30
 NSCRATCH = 34
 # the carbon root profile of each patch is stored in a separate (npatch, nlevsoi) array
+
+#: Per-patch canopy results of a step (``pout`` columns): vegetated flag, exposed LAI/SAI, wet/dry fractions,
+#: btran, absorbed/reflected shortwave, leaf and ground fluxes and derivatives, longwave, GPP, leaf MR, 2-m T,
+#: leaf temperature (means over the sub-steps) and the largest leaf energy-balance error.
+(PO_VEG, PO_ELAI, PO_ESAI, PO_FWET, PO_FDRY, PO_BTRAN, PO_SABV, PO_SABG, PO_FSR, PO_HV, PO_EV, PO_ETR, PO_HG, PO_EG,
+ PO_CGS, PO_CGL, PO_DLRAD, PO_ULRAD, PO_GPP, PO_LMR, PO_T2M, PO_TV, PO_ERR) = range(23)
+NPOUT = 23
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -214,9 +283,9 @@ def init_structure(pft_idx, frac, vegc, pheno, pft, ad_mode):
 @njit(cache=True, nogil=True, error_model="numpy")
 def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, end_of_year, dayl_today,
               lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol, tkdry, csol, texture_t, f13,
-              ad_lat, rootfr_w, rootfr_c, fdepth, vegc, pheno, col, tsoi, liq, ice, soilc, acc, spin, vspin, pft, sp,
-              base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on, mu_mean, mu_sub, sc,
-              prof, fl, vout, out):
+              ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, pheno, col, tsoi, liq, ice, soilc, acc, spin,
+              vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on,
+              mu_mean, mu_sub, sc, prof, rootr_p, fl, vout, pout, out):
     """Advance one cell by one forcing step (see the module docstring for the order).
 
     Returns
@@ -233,7 +302,6 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     qsat_a = calc_qsat(ta, pa)
     if qa > qsat_a:
         qa = qsat_a
-    vpd = calc_vpd(ta, qa, pa)
     # running means (exponential 10-day filters) and annual accumulators
     w10 = dt / RUNMEAN_10D
     col[C_T10] += (ta - col[C_T10]) * w10
@@ -254,82 +322,258 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         vice[j] = ice[j] / (DENICE * dz_l[j])
         bsmp[j] = calc_btran_layer_smp(vliq[j], vice[j], tsoi[j], watsat[j], sucsat[j], bsw[j])
     psi3 = calc_soilpsi_mpa(vliq[PHENO_LAYER], watsat[PHENO_LAYER], sucsat[PHENO_LAYER], bsw[PHENO_LAYER])
-    tf = sc[R_TF]
-    leaf_temperature_factors(ta, col[C_T10], pa, tf)
-    # ---------------------------------------------------------------- canopy, per patch
+    # ---------------------------------------------------------------- ground surface state (CanopyTemperatureMod)
     snow_w = col[C_SNOW_W]
     snow_h = col[C_SNOW_H]
+    has_node = snow_h >= SNOW_NODE_MIN_DEPTH and snow_w > 0.0
+    fsno = calc_snow_cover_fraction(snow_h, snow_w / snow_h if snow_h > 0.0 else 100.0) if snow_w > 0.0 else 0.0
+    emg = calc_ground_emissivity(fsno)
+    qs_soil, dqs_soil = qsat_and_derivative(tsoi[0], pa)
+    hr_soil = calc_soil_surface_rh(liq[0], ice[0], dz_l[0], watsat[0], sucsat[0], bsw[0], tsoi[0])
+    if qs_soil > qa and qa > hr_soil * qs_soil:
+        qs_soil = qa
+        dqs_soil = 0.0
+    if has_node:
+        t_grnd = col[C_SNOW_T]
+        qg, dqgdt = qsat_and_derivative(t_grnd, pa)
+        if qg > qa and qa > qg:
+            qg = qa
+            dqgdt = 0.0
+        lat_heat = HSUB
+        z0mg = Z0_SNOW
+        soilresis = 0.0
+    else:
+        t_grnd = tsoi[0]
+        qsn, dqsn = qsat_and_derivative(t_grnd, pa)
+        qg = fsno * qsn + (1.0 - fsno) * hr_soil * qs_soil
+        dqgdt = fsno * dqsn + (1.0 - fsno) * hr_soil * dqs_soil
+        lat_heat = HVAP if (liq[0] > 0.0 and tsoi[0] >= TFRZ) else HSUB
+        z0mg = Z0_SNOW if fsno > 0.0 else Z0_SOIL
+        _, rsoil = calc_soil_resistance_dsl(liq[0], ice[0], dz_l[0], watsat[0], sucsat[0], bsw[0], tsoi[0])
+        soilresis = rsoil * (1.0 - fsno)
+    tg2 = t_grnd * t_grnd
+    lw_emit_g = emg * STEFAN * tg2 * tg2
+    # soil albedo by colour class from the top layer's water (SoilAlbedo), snow albedo by age (BATS)
+    alb_sv, alb_sn, _, _ = calc_soil_albedo(soil_color, min(vliq[0] + vice[0], watsat[0]), SOIL_COLOR_CLASSES)
+    # ---------------------------------------------------------------- canopy: interception, then sub-stepped fluxes
     sink = sc[R_SINK]
     for j in range(nlevsoi):
         sink[j] = 0.0
-    rootr = sc[R_ROOTR]
-    gpp_cell = 0.0
-    sw_ground = 0.0
-    gap = 0.0
-    et_cell = 0.0
+    water_to_ground = 0.0            # liquid water reaching the ground; snow is not intercepted (D20)
     lai_cell = 0.0
-    bare = 1.0
+    for p in range(npatch):
+        po = pout[p]
+        for k in range(NPOUT):
+            po[k] = 0.0
+        fp = frac[p]
+        if fp <= 0.0:
+            continue
+        ip = pft_idx[p]
+        ph = pheno[p]
+        if ip == 0:
+            water_to_ground += fp * rain
+            po[PO_VEG] = 0.0
+            continue
+        lai_cell += fp * ph[P_TLAI]
+        fb = calc_burial_fraction(pft[ip, PFT_WOODY], ph[P_HTOP], ph[P_HBOT], snow_h)
+        elai = ph[P_TLAI] * fb
+        esai = ph[P_TSAI] * fb
+        po[PO_ELAI] = elai
+        po[PO_ESAI] = esai
+        lsai = elai + esai
+        if lsai >= LSAI_VEG_MIN:
+            po[PO_VEG] = 1.0
+            # interception of rain and drip of the excess above dewmx (L + S) (CanopyHydrologyMod l.318-390)
+            fpi = INTERCEPTION_FRACTION * math.tanh(lsai)
+            h2ocanmx = DEWMX * lsai
+            w = ph[P_H2OCAN] + rain * fpi * dt
+            drip = max(w - h2ocanmx, 0.0)
+            ph[P_H2OCAN] = w - drip
+            water_to_ground += fp * (rain * (1.0 - fpi) + drip / dt)
+            fwet = min((ph[P_H2OCAN] / h2ocanmx) ** FWET_EXP, FWET_MAX) if ph[P_H2OCAN] > 0.0 else 0.0
+            po[PO_FWET] = fwet
+            po[PO_FDRY] = (1.0 - fwet) * elai / lsai
+            po[PO_BTRAN] = calc_btran_from_smp(bsmp, vice, watsat, rootfr_w[p], pft[ip, PFT_SMPSO], pft[ip, PFT_SMPSC],
+                                              nlevsoi, rootr_p[p])
+        else:
+            po[PO_VEG] = 0.0
+            water_to_ground += fp * (rain + ph[P_H2OCAN] / dt)
+            ph[P_H2OCAN] = 0.0
+            ph[P_TVEG] = ta
+    # light of the sub-steps: the interval-mean shortwave in proportion to max(cos zenith, 0) (CDEPS coszen)
+    wsum = 0.0
+    for k in range(n_sub):
+        wsum += mu_mean if n_sub == 1 else mu_sub[k]
+    dts = dt / n_sub
+    for k in range(n_sub):
+        mu_k = mu_mean if n_sub == 1 else mu_sub[k]
+        sw_k = sw * mu_k * n_sub / wsum if wsum > 0.0 else 0.0
+        day = sw_k > 0.0 and mu_k > 0.0
+        rv, rn = calc_direct_fractions(sw_k)
+        vis = SW_VIS_FRACTION * sw_k
+        nir = sw_k - vis
+        sdv, siv, sdn, sin_ = vis * rv, vis * (1.0 - rv), nir * rn, nir * (1.0 - rn)
+        if fsno > 0.0:
+            snd_v, snd_n, sni_v, sni_n = calc_snow_albedo_bats(col[C_SNOW_AGE], mu_k)
+        else:
+            snd_v = snd_n = sni_v = sni_n = 0.0
+        agd_v = calc_ground_albedo(alb_sv, snd_v, fsno)
+        agi_v = calc_ground_albedo(alb_sv, sni_v, fsno)
+        agd_n = calc_ground_albedo(alb_sn, snd_n, fsno)
+        agi_n = calc_ground_albedo(alb_sn, sni_n, fsno)
+        sabg_bare = sdv * (1.0 - agd_v) + siv * (1.0 - agi_v) + sdn * (1.0 - agd_n) + sin_ * (1.0 - agi_n)
+        for p in range(npatch):
+            fp = frac[p]
+            if fp <= 0.0:
+                continue
+            ip = pft_idx[p]
+            po = pout[p]
+            ph = pheno[p]
+            if po[PO_VEG] < 0.5:
+                po[PO_SABG] += sabg_bare / n_sub
+                po[PO_FSR] += (sw_k - sabg_bare) / n_sub
+                continue
+            elai = po[PO_ELAI]
+            esai = po[PO_ESAI]
+            c3 = pft[ip, PFT_C3PSN] > 0.5
+            sabv, sabg, fsr, parsun, parsha, laisun, laisha, fsun, kb = patch_shortwave(
+                ip, pft, elai, esai, mu_k if day else 0.0, sdv, siv, sdn, sin_, agd_v, agi_v, agd_n, agi_n)
+            if not day:
+                sabg = 0.0
+                fsr = sw_k
+                fsun = 0.0
+                laisun = 0.0
+                laisha = elai
+            n_area = leaf_n_area(vegc[p, LEAFC] / pft[ip, PFT_LEAFCN], ph[P_TLAI], pft[ip, PFT_SLATOP],
+                                 pft[ip, PFT_LEAFCN])
+            caps = patch_capacities(ip, pft, c3, n_area, col[C_T10], dayl, dayl_max, ph[P_VCMX25], ph[P_JMX25],
+                                    0.0, elai, kb, fsun, day)
+            r = canopy_fluxes(ip, pft, c3, elai, esai, ph[P_HTOP], po[PO_BTRAN], caps, sparse_rd_factor(elai), day,
+                              parsun, parsha, laisun, laisha, sabv, col[C_T10], ta, qa, pa, rho_air, lw, wind, co2,
+                              Z_ATM, t_grnd, qg, dqgdt, z0mg, emg, soilresis, snow_h, ph[P_TVEG], po[PO_FWET],
+                              po[PO_FDRY], ph[P_H2OCAN], dts)
+            (tv, hv, ev, etr, hg, eg, cgs, cgl, dlrad, ulrad, gpp, lmr, t2m, err, npass, rb, rhaf) = r
+            ph[P_TVEG] = tv
+            ph[P_RB_LAST] = rb
+            ph[P_RHAF_LAST] = rhaf
+            w = 1.0 / n_sub
+            po[PO_SABV] += sabv * w
+            po[PO_SABG] += sabg * w
+            po[PO_FSR] += fsr * w
+            po[PO_HV] += hv * w
+            po[PO_EV] += ev * w
+            po[PO_ETR] += etr * w
+            po[PO_HG] += hg * w
+            po[PO_EG] += eg * w
+            po[PO_CGS] += cgs * w
+            po[PO_CGL] += cgl * w
+            po[PO_DLRAD] += dlrad * w
+            po[PO_ULRAD] += ulrad * w
+            po[PO_GPP] += gpp * w
+            po[PO_LMR] += lmr * w
+            po[PO_T2M] += t2m * w
+            po[PO_TV] += tv * w
+            po[PO_ERR] = max(po[PO_ERR], abs(err))
+            if npass > ITMAX:
+                out[O_TV_ITER_FAIL] += w
+            out[O_TV_ITER_STEPS] += w
+            if c3:
+                a = calc_luna_acc24_step(ph[P_TVEG_DAY_SUM], ph[P_NDAY], ph[P_TVEG_NIGHT_SUM], ph[P_NNIGHT],
+                                         ph[P_PAR24D], ph[P_PAR24X], ph[P_FPSN24], tv, sabv, parsun, laisun, laisha,
+                                         gpp / UMOL_C_TO_G_C, dts)
+                (ph[P_TVEG_DAY_SUM], ph[P_NDAY], ph[P_TVEG_NIGHT_SUM], ph[P_NNIGHT], ph[P_PAR24D], ph[P_PAR24X],
+                 ph[P_FPSN24]) = a
+    # per-patch ground fluxes of bare patches (three Monin-Obukhov passes, once per step)
+    gpp_cell = 0.0
+    sw_abs = 0.0
+    fsr_cell = 0.0
+    h0 = 0.0
+    dh0 = 0.0
+    hg_cell = 0.0
+    eg_cell = 0.0
+    cgs_cell = 0.0
+    cgl_cell = 0.0
+    hv_cell = 0.0
+    ev_cell = 0.0
+    etr_cell = 0.0
+    ulrad_cell = 0.0
+    t2m_cell = 0.0
+    tv_cell = 0.0
+    fveg = 0.0
+    btran_cell = 0.0
+    ebal_canopy = 0.0
+    hg_b = eg_b = cgs_b = cgl_b = t2m_b = 0.0
+    bare_done = False
     for p in range(npatch):
         fp = frac[p]
         if fp <= 0.0:
             continue
-        bare -= fp
-        ip = pft_idx[p]
-        if ip == 0:
-            sw_ground += fp * sw
-            gap += fp
-            vout[p, 0] = 0.0
-            vout[p, 1] = 0.0
-            continue
-        ph = pheno[p]
-        fb = calc_burial_fraction(pft[ip, PFT_WOODY], ph[P_HTOP], ph[P_HBOT], snow_h)
-        btran = calc_btran_from_smp(bsmp, vice, watsat, rootfr_w[p], pft[ip, PFT_SMPSO], pft[ip, PFT_SMPSC], nlevsoi, rootr)
-        gpp, lmr, et, swg, gp, elai = canopy_patch(ip, pft, ph[P_TLAI], ph[P_TSAI], fb, vegc[p, LEAFC], btran, ta,
-                                                   qsat_a, qa, pa, rho_air, vpd, wind, sw, co2, col[C_T10], dayl,
-                                                   dayl_max, ph[P_HTOP], n_sub, mu_sub, mu_mean, tf)
-        vout[p, 0] = gpp
-        vout[p, 1] = lmr
-        gpp_cell += fp * gpp
-        sw_ground += fp * swg
-        gap += fp * gp
-        lai_cell += fp * ph[P_TLAI]
-        if et > 0.0 and btran > 0.0:
-            for j in range(nlevsoi):
-                sink[j] += fp * et * rootr[j]
-    if bare > 1.0e-12:
-        sw_ground += bare * sw
-        gap += bare
-    # limit transpiration by the liquid water available above the residual content
+        po = pout[p]
+        if po[PO_VEG] < 0.5:
+            if not bare_done:
+                hg_b, eg_b, cgs_b, cgl_b, t2m_b = bare_ground_fluxes(ta, qa, rho_air, wind, Z_ATM, t_grnd, qg, dqgdt,
+                                                                     z0mg, soilresis)
+                bare_done = True
+            po[PO_HG] = hg_b
+            po[PO_EG] = eg_b
+            po[PO_CGS] = cgs_b
+            po[PO_CGL] = cgl_b
+            po[PO_T2M] = t2m_b
+            po[PO_DLRAD] = ground_longwave_absorbed(lw, emg)
+            po[PO_ULRAD] = emitted_longwave_bare(lw, emg, t_grnd)
+        else:
+            fveg += fp
+            tv_cell += fp * po[PO_TV]
+            btran_cell += fp * po[PO_BTRAN]
+            ebal_canopy = max(ebal_canopy, po[PO_ERR])
+            etr_p = po[PO_ETR]
+            if etr_p > 0.0:
+                rr = rootr_p[p]
+                for j in range(nlevsoi):
+                    sink[j] += fp * etr_p * rr[j]
+        gpp_cell += fp * po[PO_GPP]
+        sw_abs += fp * (po[PO_SABV] + po[PO_SABG])
+        fsr_cell += fp * po[PO_FSR]
+        h0 += fp * (po[PO_SABG] + po[PO_DLRAD] - lw_emit_g - po[PO_HG] - lat_heat * po[PO_EG])
+        dh0 += fp * (-4.0 * lw_emit_g / t_grnd - po[PO_CGS] - lat_heat * po[PO_CGL])
+        hg_cell += fp * po[PO_HG]
+        eg_cell += fp * po[PO_EG]
+        cgs_cell += fp * po[PO_CGS]
+        cgl_cell += fp * po[PO_CGL]
+        hv_cell += fp * po[PO_HV]
+        ev_cell += fp * po[PO_EV]
+        etr_cell += fp * po[PO_ETR]
+        ulrad_cell += fp * po[PO_ULRAD]
+        t2m_cell += fp * po[PO_T2M]
+    # limit transpiration by the liquid water available above the residual content; the latent heat of the
+    # water that cannot be supplied becomes sensible heat of the canopy (keeps the energy balance closed)
     et_cell = 0.0
     for j in range(nlevsoi):
         avail = max(liq[j] - WATMIN_VOL * DENH2O * dz_l[j], 0.0) / dt
         if sink[j] > avail:
             sink[j] = avail
         et_cell += sink[j]
-    # ---------------------------------------------------------------- ground energy and heat conduction
-    has_node = snow_h >= SNOW_NODE_MIN_DEPTH and snow_w > 0.0
-    fsno = calc_snow_cover_fraction(snow_h, snow_w / snow_h if snow_h > 0.0 else 100.0)
-    if has_node:
-        t_top = col[C_SNOW_T]
-        emiss = EMISS_SNOW
-        albedo = ALBEDO_SNOW
-        beta = 1.0
-        lat_heat = HSUB
-        z0g = Z0_SNOW
-    else:
-        t_top = tsoi[0]
-        emiss = EMISS_SOIL
-        wet = min(vliq[0] / watsat[0], 1.0)
-        albedo_soil = ALBEDO_SOIL_DRY + (ALBEDO_SOIL_WET - ALBEDO_SOIL_DRY) * wet
-        albedo = fsno * ALBEDO_SNOW + (1.0 - fsno) * albedo_soil
-        beta = calc_soil_evap_beta(vliq[0], watsat[0])
-        lat_heat = HVAP if tsoi[0] >= TFRZ else HSUB
-        z0g = Z0_SOIL
-    ta2 = ta * ta
-    lw_ground = gap * lw + (1.0 - gap) * STEFAN * ta2 * ta2
-    r_g = calc_ground_resistance(wind, z0g, gap)
-    h0, dh0, h_sens, evap, devap = calc_ground_energy(t_top, sw_ground * (1.0 - albedo), lw_ground, emiss, ta, qa,
-                                                      pa, rho_air, r_g, beta, lat_heat)
+    if et_cell < etr_cell:
+        hv_cell += HVAP * (etr_cell - et_cell)
+        ev_cell -= etr_cell - et_cell
+        etr_cell = et_cell
+    # canopy water: evaporation of intercepted water (E_v - E_tr) and dew (E_v < E_tr) (CanopyFluxesMod l.1258)
+    for p in range(npatch):
+        if frac[p] > 0.0 and pout[p, PO_VEG] > 0.5:
+            pheno[p, P_H2OCAN] = max(0.0, pheno[p, P_H2OCAN] + (pout[p, PO_ETR] - pout[p, PO_EV]) * dt)
+    # ---------------------------------------------------------------- LUNA (CanopyFluxesMod l.1310-1346)
+    if end_of_day:
+        for p in range(npatch):
+            ip = pft_idx[p]
+            if frac[p] <= 0.0 or ip == 0 or pout[p, PO_VEG] < 0.5 or pft[ip, PFT_C3PSN] < 0.5:
+                continue
+            luna_day(pheno[p], vegc[p, LEAFC] / pft[ip, PFT_LEAFCN], pft, ip, col[C_T10], col[C_PCO2_240], col[C_PO2_240],
+                     col[C_PBOT240], dayl, pout[p, PO_ELAI], dt / n_sub)
+    nrm = RUNMEAN_10D / dt
+    col[C_PCO2_240], _ = calc_runmean_step(col[C_PCO2_240], col[C_RUNMEAN_N], nrm, co2 * 1.0e-6 * pa)
+    col[C_PO2_240], _ = calc_runmean_step(col[C_PO2_240], col[C_RUNMEAN_N], nrm, O2_MOLAR * pa)
+    col[C_PBOT240], col[C_RUNMEAN_N] = calc_runmean_step(col[C_PBOT240], col[C_RUNMEAN_N], nrm, pa)
+    # ---------------------------------------------------------------- ground heat conduction (SoilTemperatureMod)
     nt = sc[R_NT]
     nlam = sc[R_NLAM]
     ncap = sc[R_NCAP]
@@ -361,8 +605,13 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     nnode = nlevgrnd + off
     t_old = nt[0]
     solve_heat_conduction(nt, nlam, ncap, ndz, nz, nzi, nnode, h0, dh0, dt, sc[R_HEAT:R_HEAT + 5])
-    evap = evap + devap * (nt[0] - t_old)
-    h_sens = h_sens + (nt[0] - t_old) * rho_air * CPAIR / r_g
+    tinc = nt[0] - t_old
+    # ground fluxes at the new surface temperature (SoilFluxesMod l.196-260)
+    hg_cell += cgs_cell * tinc
+    evap = eg_cell + cgl_cell * tinc
+    fgr = h0 + dh0 * tinc
+    lw_up = ulrad_cell + 4.0 * lw_emit_g / t_grnd * tinc
+    h_sens = hv_cell + hg_cell
     if has_node:
         col[C_SNOW_T] = nt[0]
     for j in range(nlevgrnd):
@@ -400,11 +649,14 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         evap_soil = evap
     if evap_soil > 0.0:
         avail = max(liq[0] - WATMIN_VOL * DENH2O * dz_l[0] - sink[0] * dt, 0.0) / dt
-        evap_soil = min(evap_soil, avail)
+        lim = min(evap_soil, avail)
+        # latent heat of water the dry top layer cannot supply becomes sensible heat (energy closure)
+        h_sens += lat_heat * (evap_soil - lim)
+        evap -= evap_soil - lim
+        evap_soil = lim
         sink[0] += evap_soil
     elif evap_soil < 0.0:
         dew_soil = -evap_soil
-    evap_total = evap_soil + (evap - evap_soil if (has_node or snow_w > 0.0) else 0.0)
     # snowfall
     if snowf > 0.0:
         snow_w += snowf * dt
@@ -417,6 +669,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     elif snow_h > 0.0:
         rho = calc_snow_compaction(snow_w / snow_h, col[C_SNOW_T] if has_node else min(ta, TFRZ), dt)
         snow_h = snow_w / rho
+    col[C_SNOW_AGE] = calc_snow_age_bats(col[C_SNOW_AGE], dt, col[C_SNOW_T] if snow_h >= SNOW_NODE_MIN_DEPTH
+                                         else tsoi[0], snow_w, col[C_SNOW_W])
     col[C_SNOW_W] = snow_w
     col[C_SNOW_H] = snow_h
     # ---------------------------------------------------------------- soil freeze-thaw
@@ -425,7 +679,7 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         lmax = calc_supercooled_liquid_max(tsoi[j], dz_l[j], watsat[j], sucsat[j], bsw[j])
         tsoi[j], liq[j], ice[j] = calc_phase_change(tsoi[j], liq[j], ice[j], capdz, lmax)
     # ---------------------------------------------------------------- soil water
-    water_in = rain + melt / dt + dew_soil
+    water_in = water_to_ground + melt / dt + dew_soil
     for j in range(nlevsoi):
         vliq[j] = liq[j] / (DENH2O * dz_l[j])
         vice[j] = ice[j] / (DENICE * dz_l[j])
@@ -449,10 +703,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         vc = vegc[p]
         ph = pheno[p]
         tlai_old = ph[P_TLAI]
-        vegetation_patch(ip, pft, sp, vc, ph, vout[p, 0], vout[p, 1], ta, q10s, rootfr_c[p], nlevsoi, t3, psi3,
-                         col[C_PREC10], dayl, ws_flag, col[C_ANNAVG_T2M], dt, ad_mode, spin_on, vspin[p], fl,
-                         vout[p, 2:])
-        vo = vout[p, 2:]
+        vegetation_patch(ip, pft, sp, vc, ph, pout[p, PO_GPP], pout[p, PO_LMR], ta, q10s, rootfr_c[p], nlevsoi, t3,
+                         psi3, col[C_PREC10], dayl, ws_flag, col[C_ANNAVG_T2M], dt, ad_mode, spin_on, vspin[p], fl,
+                         vout[p])
+        vo = vout[p]
         mr_cell += fp * vo[V_MR]
         gr_cell += fp * vo[V_GR]
         ar_cell += fp * (vo[V_MR] + vo[V_GR] + vo[V_NCOST])
@@ -535,9 +789,26 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         elif zi_l[j] - dz_l[j] < 1.0:
             h1 += (liq[j] / DENH2O + ice[j] / DENICE) * (1.0 - (zi_l[j] - dz_l[j])) / dz_l[j]
     out[O_H2OSOI_1M] += h1
+    lh = HVAP * ev_cell + lat_heat * evap
     out[O_FSH] += h_sens
-    out[O_EFLX_LH_TOT] += lat_heat * evap_total + HVAP * et_cell
+    out[O_EFLX_LH_TOT] += lh
     out[O_SNOWDP] += snow_h
+    out[O_QVEGT] += etr_cell * dt
+    out[O_QVEGE] += (ev_cell - etr_cell) * dt
+    out[O_QSOIL] += evap * dt
+    out[O_TG] += t_old + tinc
+    out[O_TV] += tv_cell / fveg if fveg > 0.0 else ta
+    out[O_TSA] += t2m_cell
+    out[O_FSA] += sw_abs
+    out[O_FSR] += fsr_cell
+    out[O_FIRE] += lw_up
+    out[O_FGR] += fgr
+    out[O_BTRAN] += btran_cell / fveg if fveg > 0.0 else 0.0
+    # surface energy balance: absorbed shortwave + incoming longwave = emitted longwave + H + λE + G
+    ebal = abs(sw_abs + lw - lw_up - h_sens - lh - fgr)
+    ebal = max(ebal, ebal_canopy)
+    if ebal > out[O_EBAL_ERR_MAX]:
+        out[O_EBAL_ERR_MAX] = ebal
     if alt > out[O_ALT]:
         out[O_ALT] = alt
     return gpp_cell * dt, ar_cell * dt, hr

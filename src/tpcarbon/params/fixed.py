@@ -625,3 +625,24 @@ LUNA_VCMX25_INIT, LUNA_JMX25_INIT, LUNA_PNLC_INIT, LUNA_ENZS_INIT = 30.0, 60.0, 
 #: Initial values of the per-step 10-day running means po2_240, pco2_240, pbot240 [Pa] (atm2lndType.F90
 #: l.876-889); a runmean forgets its initial value at its first update.
 LUNA_PO2_240_INIT, LUNA_PCO2_240_INIT, LUNA_PBOT240_INIT = 21223.0, 28.0, 101325.0
+
+# =================================================================== ground surface humidity (CanopyTemperatureMod)
+#: Floor of the soil surface matric potential used for the surface humidity, smpmin = −1e8 mm
+#: (``SoilStateType.F90`` cold-start value of ``smpmin``; ``CanopyTemperatureMod.F90`` l.260).
+SOIL_SMPMIN = -1.0e8
+#: Floor of the relative saturation of the top layer in that potential (0.01; ``CanopyTemperatureMod.F90`` l.257).
+SOIL_SURF_SAT_MIN = 0.01
+#: Minimum exposed leaf + stem area for a patch to be treated as vegetated (CLM ``frac_veg_nosno``:
+#: elai + esai >= 0.05, ``CNVegStructUpdateMod.F90`` l.297).
+LSAI_VEG_MIN = 0.05
+#: Forcing reference height above displacement + roughness [m]: DATM's ``Sa_z`` = 30 m for offline forcing
+#: (``datm_comp``/CDEPS clmncep), used by CLM as ``forc_hgt_u/t/q`` (``lnd_import_export.F90`` l.115, l.175).
+Z_ATM = 30.0
+#: Maximum interception storage per unit leaf + stem area, dewmx = 0.1 mm (``CanopyStateType.F90``; CLM5 default).
+#: Interception fraction f_pi = 1.0·tanh(L + S) (CLM5 ``use_clm5_fpi``, ``interception_fraction`` = 1.0,
+#: ``namelist_defaults_clm4_5.xml`` l.262-263; ``CanopyHydrologyMod.F90`` l.322-323).
+INTERCEPTION_FRACTION = 1.0
+#: Soil colour class of every cell when no surface file gives ``SOIL_COLOR``: CTSM's fill value for the 20-class
+#: table (``mksoilMod.F90`` l.742-748), albedo 0.18/0.29 (vis/nir) dry and 0.09/0.18 saturated. tpcarbon ships no
+#: soil-colour map of the plateau; a CLM ``surfdata`` file's ``SOIL_COLOR`` overrides it (``surface.files``).
+SOIL_COLOR_DEFAULT = SOIL_COLOR_DEFAULT_20

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 
-from tpcarbon.constants import DENH2O, DENICE, MPA_PER_MM, TFRZ
+from tpcarbon.constants import DENH2O, DENICE, GRAV, MM_PER_M, MPA_PER_MM, RWV, TFRZ
 from tpcarbon.params.fixed import (
     BSW_MIN,
     BSW_OM,
@@ -27,6 +27,8 @@ from tpcarbon.params.fixed import (
     ICE_IMPEDANCE,
     PC_BETA,
     PC_THRESHOLD,
+    SOIL_SMPMIN,
+    SOIL_SURF_SAT_MIN,
     SOILPSI_MIN_MPA,
     SOILPSI_SAT_FLOOR,
     SUCSAT_MIN,
@@ -548,3 +550,44 @@ def calc_infiltration(water_in, vol_liq_top, vol_ice_top, watsat_top, hksat_top)
     cap = calc_ice_impedance(vol_ice_top, watsat_top) * hksat_top
     runoff = fsat * water_in + max((1.0 - fsat) * water_in - cap, 0.0)
     return water_in - runoff, runoff
+
+
+@kernel
+def calc_soil_surface_rh(h2osoi_liq, h2osoi_ice, dz, watsat, sucsat, bsw, tsoi):
+    """Relative humidity of the air in the top soil layer's pores (CLM ``hr``), from its matric potential.
+
+    .. math:: s = \\mathrm{clamp}\\left(\\frac{w_{liq}/\\rho_w + w_{ice}/\\rho_i}{\\Delta z\\,\\theta_{sat}},
+              0.01, 1\\right),\\quad \\psi = \\max(-\\psi_{sat} s^{-B}, \\psi_{min}),\\quad
+              h_r = \\exp\\left(\\frac{\\psi\\, g}{1000\\,R_v T}\\right)
+
+    Parameters
+    ----------
+    h2osoi_liq, h2osoi_ice : float
+        Liquid water and ice of the top layer [kg m-2].
+    dz : float
+        Layer thickness [m].
+    watsat, sucsat, bsw : float
+        Porosity [-], saturated suction ψ_sat [mm], Clapp–Hornberger B [-].
+    tsoi : float
+        Layer temperature [K].
+
+    Returns
+    -------
+    float
+        h_r [-]; the ground humidity is q_g = h_r q_sat(T_g) (capped at the air humidity when the air is
+        moister than h_r q_sat but drier than q_sat).
+
+    References
+    ----------
+    ``CanopyTemperatureMod.F90`` l.256-263 (``roverg`` = R_v/g·1000 mm K-1, ``clm_varcon.F90`` l.57);
+    CLM5 Tech Note eq. 5.73.
+
+    Examples
+    --------
+    >>> round(calc_soil_surface_rh(5.0, 0.0, 0.02, 0.45, 100.0, 5.0, 290.0), 6)
+    0.999862
+    """
+    wx = (h2osoi_liq / DENH2O + h2osoi_ice / DENICE) / dz
+    fac = max(min(1.0, wx / watsat), SOIL_SURF_SAT_MIN)
+    psit = max(-sucsat * fac ** (-bsw), SOIL_SMPMIN)
+    return math.exp(psit * GRAV / (RWV * MM_PER_M * tsoi))

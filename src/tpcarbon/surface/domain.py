@@ -43,6 +43,9 @@ class Domain:
         Land fraction of the cell [-] (1 for the embedded default).
     source : str
         Where the surface data came from (written to provenance).
+    soil_color : ndarray of int64, shape (ncell,), optional
+        CLM soil colour class (1-20, CLM ``SOIL_COLOR``) of the soil albedo; None = the default class
+        ``SOIL_COLOR_DEFAULT`` for every cell.
     """
 
     grid: Grid
@@ -55,6 +58,7 @@ class Domain:
     organic: NDArray[np.float64]
     landfrac: NDArray[np.float64]
     source: str = "embedded default"
+    soil_color: NDArray[np.int64] | None = None
     _rows: NDArray[np.int64] = field(init=False, repr=False)
     _cols: NDArray[np.int64] = field(init=False, repr=False)
 
@@ -73,6 +77,10 @@ class Domain:
             raise ValueError("Domain.pft_index and pft_frac must both have shape (ncell, npatch)")
         if self.organic.shape[0] != n:
             raise ValueError("Domain.organic must have shape (ncell, nlevsoi)")
+        if self.soil_color is not None:
+            sc = np.asarray(self.soil_color)
+            if sc.shape != (n,) or sc.min() < 1 or sc.max() > 20:
+                raise ValueError(f"Domain.soil_color must be ({n},) integers in 1..20")
 
     # ------------------------------------------------------------------ sizes
     @property
@@ -137,7 +145,8 @@ class Domain:
         c = cells[order]
         return Domain(grid=self.grid, landmask=mask, elevation=self.elevation[c], pft_index=self.pft_index[c],
                       pft_frac=self.pft_frac[c], sand=self.sand[c], clay=self.clay[c], organic=self.organic[c],
-                      landfrac=self.landfrac[c], source=self.source)
+                      landfrac=self.landfrac[c], source=self.source,
+                      soil_color=None if self.soil_color is None else np.asarray(self.soil_color)[c])
 
     def to_dataset(self) -> xr.Dataset:
         """The surface data as a CF dataset on the 2-D grid (for outputs and restarts)."""
