@@ -7,9 +7,12 @@ writes the seven CMFD variables in CMFD's raw conventions (``temp`` K, ``shum`` 
 over stamp ± 1.5 h; ``prec`` mm h-1 mean over the 3 h *ending* at the stamp), so the
 default run goes through the same CMFD reader as real data.
 
-Climatology (long-term means, 1979-2018), tuned so that the plateau mask of
-:mod:`tpcarbon.surface.default` has the study's numbers (``study.md`` Set-up): area mean
-air temperature -1.43 °C with +0.04 °C yr-1, precipitation 412 mm yr-1 with +3.45 mm yr-2:
+Climatology (long-term means, 1979-2018): a *background* whose two constants were tuned so that the
+plateau mask of :mod:`tpcarbon.surface.default` has the study's numbers (``study.md`` Set-up: area mean
+air temperature -1.43 °C with +0.04 °C yr-1, precipitation 412 mm yr-1 with +3.45 mm yr-2), plus the
+station residuals of :mod:`tpcarbon.forcing.stations` (published normals, moved to 1979-2018 with the
+study's trends) interpolated by simple kriging: annual mean temperature, seasonal half-range and log
+annual precipitation follow the stations near them and the background far from them. Background:
 
 * annual mean temperature ``T = T0 - Γ z - a_φ (φ - 33°)`` [°C], Γ = 6.0 K km-1;
   seasonal cycle of amplitude ``9 + 0.5 (φ - 30°)`` K peaking on day 196; diurnal range
@@ -20,9 +23,11 @@ air temperature -1.43 °C with +0.04 °C yr-1, precipitation 412 mm yr-1 with +3
   wet days from a spatially coherent daily field, exponential amounts, a nocturnal peak;
 * relative humidity from season and wetness, ``shum = RH q_sat``, capped at saturation;
 * pressure from the standard atmosphere at the cell elevation plus synoptic noise;
-* shortwave = top-of-atmosphere × clear-sky transmittance ``0.70 + 0.04 z[km]``
-  (≈ 0.88 at 4500 m, Yang et al. 2010) × cloud factor; longwave from Brutsaert's
-  clear-sky emissivity with cloud cover.
+* shortwave = top-of-atmosphere × clear-sky transmittance ``0.75 + 2e-5 z[m]`` (FAO-56 eq. 37) ×
+  Ångström-Prescott cloud factor ``1 - (2/3) c`` (FAO-56 eq. 35, a = 0.25, b = 0.50); the monthly cloud
+  fraction ``c = 1 - n/N`` comes from the month's precipitation through the sunshine-precipitation
+  regression of the stations (:func:`~tpcarbon.forcing.stations.fit_sunshine_precipitation`), wet days
+  cloudier than dry ones; longwave from Brutsaert's clear-sky emissivity with cloud cover.
 
 Weather noise lives on fixed global lattices (2.5° synoptic knots, interpolated; 0.1°
 local knots), seeded by ``(seed, year, month, lattice tile)``: the weather at a place
@@ -35,11 +40,13 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from tpcarbon.forcing import stations as st_mod
 from tpcarbon.forcing.stream import month_times
 
 #: CMFD variable names in file order, with their raw units.
@@ -51,16 +58,53 @@ _SOLAR_CONST = 1361.0     # W m-2 (CLM uses 1361 via the orbital code; spec §1.
 _STEFAN = 5.67e-8
 _LAPSE = 6.0e-3            # K m-1
 
-#: Temperature intercept [°C] tuned so the default 1° plateau mask averages -1.43 °C (1979-2018).
-T0_DEFAULT = 25.46
-#: Precipitation scale [mm yr-1] tuned so the default 1° plateau mask averages 412 mm (1979-2018).
-P0_DEFAULT = 308.0
+#: Background temperature intercept [°C], tuned (with the station anchoring on) so the default 1° plateau mask
+#: averages -1.43 °C (1979-2018); 25.46 before the anchoring (issue 13).
+T0_DEFAULT = 24.21
+#: Background precipitation scale [mm yr-1], tuned likewise to 412 mm (308.0 before the anchoring).
+P0_DEFAULT = 294.1
 #: Trends of the study period (study.md Set-up).
 T_TREND = 0.04      # K yr-1
 P_TREND = 3.45      # mm yr-2 at the plateau mean (applied as a relative trend 3.45/412 yr-1)
 P_MEAN_TARGET = 412.0
 T_MEAN_TARGET = -1.43
 REF_YEAR = 1998.5   # centre of 1979-2018
+#: FAO-56 clear-sky transmittance ``TAU0 + TAU_Z z`` (Allen et al. 1998, eq. 37) [-], [m-1].
+TAU0, TAU_Z = 0.75, 2.0e-5
+#: Ångström-Prescott coefficients (FAO-56 defaults, eq. 35): Rs/Ra = AS + BS n/N.
+AS, BS = 0.25, 0.50
+#: Extra cloud fraction of a wet day over the month's mean [-].
+WET_CLOUD = 0.45
+
+
+def _background(t0: float, p0: float, lat: NDArray, lon: NDArray, elev: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """Background annual temperature [°C], seasonal half-range [K] and annual precipitation [mm]."""
+    temp = t0 - _LAPSE * elev - 0.45 * (lat - 33.0)
+    basin = np.where(lat > 35.5, 0.25 + 0.75 * np.clip((elev - 2900.0) / 900.0, 0.0, 1.0), 1.0)
+    prec = p0 * np.exp(0.065 * (lon - 90.0) - 0.20 * (lat - 33.0)) * basin
+    return temp, 9.0 + 0.5 * (lat - 30.0), prec
+
+
+@lru_cache(maxsize=64)
+def station_residuals(t0: float, p0: float, exclude: tuple[str, ...] = ()) -> dict[str, NDArray]:
+    """Residuals (station minus background at the station's elevation) of the located stations.
+
+    Normals are moved to the generator's reference period (centre :data:`REF_YEAR`) with the study's
+    trends; a period that the source does not state is taken as is. Returns arrays ``lat, lon, dt
+    [K], damp [K], dlogp [-]`` (NaN where the station does not publish the quantity).
+    """
+    sts = [s for s in st_mod.stations() if s.located and s.name not in exclude]
+    lat = np.array([s.lat for s in sts])
+    lon = np.array([s.lon for s in sts])
+    elev = np.array([s.elev for s in sts])
+    centre = np.array([st_mod.period_centre(s.period) for s in sts])
+    shift = np.nan_to_num(REF_YEAR - centre)
+    t_bg, a_bg, p_bg = _background(t0, p0, lat, lon, elev)
+    t_obs = np.array([s.t_ann for s in sts]) + T_TREND * shift
+    p_obs = np.array([s.p_ann for s in sts]) * (1.0 + P_TREND / P_MEAN_TARGET * shift)
+    a_obs = np.array([s.half_range for s in sts])
+    return {"lat": lat, "lon": lon, "dt": t_obs - t_bg, "damp": a_obs - a_bg, "dlogp": np.log(p_obs / p_bg),
+            "names": np.array([s.name for s in sts])}
 
 
 def esat_pa(tk: NDArray) -> NDArray:
@@ -160,19 +204,27 @@ class WeatherGenerator:
     seed : int
         Weather seed; the same seed gives the same weather everywhere.
     t0, p0 : float
-        Temperature intercept [°C] and precipitation scale [mm yr-1] (defaults tuned to the study).
+        Background temperature intercept [°C] and precipitation scale [mm yr-1] (tuned to the study).
+    stations : bool
+        Anchor the climatology to the bundled station normals (``False``: the background alone).
+    exclude : tuple of str
+        Station names left out of the anchoring (leave-one-out validation).
     """
 
     seed: int = 1979
     t0: float = T0_DEFAULT
     p0: float = P0_DEFAULT
+    stations: bool = True
+    exclude: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
         """One line for provenance and reports."""
+        anchor = (f", anchored to {np.isfinite(station_residuals(self.t0, self.p0, self.exclude)['dt']).sum()} "
+                  "station normals" if self.stations else "")
         return (f"SYNTHETIC weather from tpcarbon's seeded generator (seed {self.seed}), tuned to the study's plateau "
-                f"means ({T_MEAN_TARGET} °C, {P_MEAN_TARGET:.0f} mm, +{T_TREND} °C/yr, +{P_TREND} mm/yr) - "
-                "not observations")
+                f"means ({T_MEAN_TARGET} °C, {P_MEAN_TARGET:.0f} mm, +{T_TREND} °C/yr, +{P_TREND} mm/yr){anchor} - "
+                "generated weather, not observations")
 
     # ------------------------------------------------------------------ climatology
     def climatology(self, lat: NDArray, lon: NDArray, elev: NDArray) -> dict[str, NDArray]:
@@ -185,11 +237,31 @@ class WeatherGenerator:
             [mm yr-1], ``temp_amp`` seasonal half-range [K], ``monsoon`` monsoon share weight [-].
         """
         lat, lon, elev = (np.asarray(a, dtype=np.float64) for a in (lat, lon, elev))
-        temp = self.t0 - _LAPSE * elev - 0.45 * (lat - 33.0)
-        basin = np.where(lat > 35.5, 0.25 + 0.75 * np.clip((elev - 2900.0) / 900.0, 0.0, 1.0), 1.0)
-        prec = self.p0 * np.exp(0.065 * (lon - 90.0) - 0.20 * (lat - 33.0)) * basin
+        temp, amp, prec = _background(self.t0, self.p0, lat, lon, elev)
+        if self.stations:
+            r = station_residuals(self.t0, self.p0, self.exclude)
+            temp = temp + st_mod.krige_residuals(r["lat"], r["lon"], r["dt"], lat, lon)
+            amp = amp + st_mod.krige_residuals(r["lat"], r["lon"], r["damp"], lat, lon)
+            prec = prec * np.exp(st_mod.krige_residuals(r["lat"], r["lon"], r["dlogp"], lat, lon))
         monsoon = np.clip((lon - 75.0) / 15.0, 0.3, 1.0)
-        return {"temp_c": temp, "prec_mm": prec, "temp_amp": 9.0 + 0.5 * (lat - 30.0), "monsoon": monsoon}
+        return {"temp_c": temp, "prec_mm": prec, "temp_amp": amp, "monsoon": monsoon}
+
+    def monthly_temperature(self, lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
+        """Climatological monthly mean air temperature [°C], shape (12, ncell) (cycle peaking on day 196)."""
+        c = self.climatology(lat, lon, elev)
+        mid = np.array([16.5, 46.0, 75.5, 106.0, 136.5, 167.0, 197.5, 228.5, 259.0, 289.5, 320.0, 350.5])
+        return c["temp_c"][None, :] + c["temp_amp"][None, :] * np.cos(2 * np.pi * (mid[:, None] - 196.0) / 365.25)
+
+    @staticmethod
+    def cloud_fraction(prec_month_mm_per_day: NDArray) -> NDArray[np.float64]:
+        """Monthly mean cloud fraction ``1 - n/N`` from the month's precipitation rate [mm d-1].
+
+        .. math:: c = 1 - \\mathrm{clip}(a - b \\ln(1 + p), 0.05, 0.95)
+
+        with ``(a, b)`` of :func:`tpcarbon.forcing.stations.fit_sunshine_precipitation`.
+        """
+        a, b = st_mod.fit_sunshine_precipitation()
+        return 1.0 - np.clip(a - b * np.log1p(np.asarray(prec_month_mm_per_day, dtype=np.float64)), 0.05, 0.95)
 
     @staticmethod
     def monthly_precip_weights(monsoon: NDArray) -> NDArray:
@@ -265,13 +337,15 @@ class WeatherGenerator:
         prec_mm_3h = daily[day_of] * shape[np.arange(nt) % 8]
         prec = prec_mm_3h / 3.0  # mm h-1 over the 3 h ending at the stamp
 
-        # cloudiness and seasonality indices
+        # cloudiness (monthly mean from the month's precipitation, wet days cloudier) and seasonality index
         season = np.exp(-(((doy[:, None] - 200.0) / 50.0) ** 2)) * clim["monsoon"][None, :]
-        cloud = np.clip(0.15 + 0.3 * season + 0.45 * wet[day_of], 0.0, 0.95)
+        wet_share = wet.mean(axis=0)
+        c_month = self.cloud_fraction(target_mm / ndays)
+        cloud = np.clip(c_month[None, :] + WET_CLOUD * (wet[day_of] - wet_share[None, :]), 0.0, 0.95)
 
-        # temperature
+        # temperature (wet days 1.5 K cooler than dry ones, the month's mean kept)
         tday = (clim["temp_c"] + t_year)[None, :] + clim["temp_amp"][None, :] * np.cos(
-            2 * np.pi * (doy[:, None] - 196.0) / 365.25) + dT[day_of] - 1.5 * wet[day_of]
+            2 * np.pi * (doy[:, None] - 196.0) / 365.25) + dT[day_of] - 1.5 * (wet[day_of] - wet_share[None, :])
         dtr = 13.0 - 4.0 * season - 3.0 * wet[day_of]
         phase = np.where((lst >= 5.0) & (lst < 15.0), np.cos(np.pi * (lst - 15.0) / 10.0),
                          np.cos(np.pi * ((lst - 15.0) % 24.0) / 14.0))
@@ -290,7 +364,7 @@ class WeatherGenerator:
         # radiation: shortwave mean over stamp +- 1.5 h; longwave from emissivity
         mu = coszen_interval_mean(doy[:, None], hour[:, None], lat, lon)
         ecc = 1.0 + 0.033 * np.cos(2 * np.pi * doy[:, None] / 365.0)
-        tau = (0.70 + 0.04 * elev / 1000.0)[None, :] * (1.0 - 0.6 * cloud)
+        tau = (TAU0 + TAU_Z * elev)[None, :] * (1.0 - BS / (AS + BS) * cloud)
         srad = _SOLAR_CONST * ecc * mu * tau
         e_hpa = shum * pres / (0.622 + 0.378 * shum) / 100.0
         eps_clear = 1.24 * (e_hpa / temp) ** (1.0 / 7.0)
