@@ -63,3 +63,25 @@ def test_leave_one_out_table_is_consistent():
     assert (t.n_months >= 2).all()
     lapse_adj = t.cell_elev_m - t.elev_m
     assert np.isfinite(lapse_adj).all() and _LAPSE > 0
+
+
+def test_station_vs_cell_table_and_figure(tmp_path):
+    """The report's station table picks the cell holding each located station; the figure is written and tagged."""
+    from tpcarbon.plot.forcing_maps import plot_station_climate
+    from tpcarbon.report.forcing_table import station_vs_cell
+    from tpcarbon.surface.default import aggregate_to_grid
+    from tpcarbon.surface.grid import make_grid
+
+    g = make_grid(1.0, bbox=(30.0, 38.0, 88.0, 100.0))
+    elev, _ = aggregate_to_grid(g)
+    la, lo = np.meshgrid(g.lat, g.lon, indexing="ij")
+    c = WeatherGenerator().climatology(la.ravel(), lo.ravel(), elev.ravel())
+    temp, prec = c["temp_c"].reshape(g.shape), c["prec_mm"].reshape(g.shape)
+    t = station_vs_cell(g.lat, g.lon, elev, temp, prec)
+    inside = {s.name for s in _located() if 30 <= s.lat < 38 and 88 <= s.lon < 100}
+    assert set(t.station) == inside and "Yushu" in inside
+    y = t[t.station == "Yushu"].iloc[0]
+    i, j = int(y.lat - 30.0), int(y.lon - 88.0)
+    assert y.t_cell_degC == pytest.approx(temp[i, j] + _LAPSE * (elev[i, j] - y.elev_m))
+    png = plot_station_climate(tmp_path / "f.png", g.lat, g.lon, temp, prec, t)
+    assert png.exists() and png.stat().st_size > 10_000
