@@ -62,8 +62,11 @@ def plot_station_climate(path: Path, lat, lon, temp_c, prec_mm, table: pd.DataFr
             lo = float(min(table[obs][ok].min(), table[gen][ok].min()))
             hi = float(max(table[obs][ok].max(), table[gen][ok].max()))
             ax.plot([lo, hi], [lo, hi], color="0.5", lw=0.8)
-        if log:
+        if log and ok.any() and (table[obs][ok] > 0).all() and (table[gen][ok] > 0).all():
             ax.set(xscale="log", yscale="log")
+        if not ok.any():
+            ax.text(0.5, 0.5, "no station with this normal in the region", ha="center", va="center",
+                    transform=ax.transAxes, fontsize=8)
         ax.set(xlabel=f"station normal: {lab}", ylabel="generator, cell (lapse-adjusted)", title="Station vs cell")
     fig.tight_layout()
     if synthetic:
