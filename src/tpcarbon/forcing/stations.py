@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 #: Correlation length of the station residuals [km] (a few hundred km, the spacing of plateau stations).
 CORRELATION_LENGTH_KM = 300.0
 #: Residual variance share that is station noise (nugget / sill) [-].
-NUGGET = 0.15
+NUGGET = 0.3
 #: Earth radius for great-circle distances [km].
 _R_EARTH_KM = 6371.0
 _MID_DOY = np.array([16.5, 46.0, 75.5, 106.0, 136.5, 167.0, 197.5, 228.5, 259.0, 289.5, 320.0, 350.5])
@@ -59,7 +59,13 @@ def period_centre(period: str) -> float:
 
 @dataclass(frozen=True)
 class Station:
-    """One station's normals as arrays (NaN where not published); temperatures [°C], totals [mm], [h]."""
+    """One station's normals as arrays (NaN where not published); temperatures [°C], totals [mm], [h].
+
+    Where several sources give the same quantity for a station, one is used (:func:`stations`): a published
+    normal with all 12 months, else a mean computed from a published monthly series with all 12 months, else
+    the published source with the most months. ``t_source`` / ``p_source`` / ``sun_source`` and the matching
+    periods say which.
+    """
 
     name: str
     wmo: str
@@ -67,10 +73,13 @@ class Station:
     lon: float
     elev: float
     region: str
-    period: str
+    t_period: str
+    t_source: str
     t_month: NDArray[np.float64]      # mean temperature, 12 months (mean of max and min if no mean published)
     t_month_from_maxmin: NDArray[np.bool_]
     t_ann: float
+    p_period: str
+    p_source: str
     p_month: NDArray[np.float64]
     p_ann: float
     sun_month: NDArray[np.float64]
@@ -93,34 +102,71 @@ def _series(g: pd.DataFrame, var: str) -> tuple[NDArray[np.float64], float]:
     return months, float(s.get(13, np.nan))
 
 
+def _rank(g: pd.DataFrame, months: NDArray[np.float64]) -> float:
+    """Preference of one source's series: full published > full computed > partial (by months published)."""
+    computed = g.note.fillna("").str.startswith("computed").any()
+    full = bool(np.isfinite(months).all())
+    return (3.0 if full and not computed else 2.0 if full else 1.0) + np.isfinite(months).sum() / 100.0
+
+
+def _temperature(g: pd.DataFrame) -> tuple[NDArray, NDArray, float]:
+    tm, ta = _series(g, "tmean")
+    tx, txa = _series(g, "tmax")
+    tn, tna = _series(g, "tmin")
+    # the mean of max and min only where no mean temperature at all is published (it differs from the
+    # CMA four-observation mean by up to 1 K: Yushu 1971-2000, January -6.6 against -7.6 °C)
+    from_mm = np.zeros(12, dtype=bool)
+    if not np.isfinite(tm).any() and not np.isfinite(ta):
+        from_mm = np.isfinite(tx) & np.isfinite(tn)
+        tm = np.where(from_mm, 0.5 * (tx + tn), tm)
+        ta = 0.5 * (txa + tna)
+    if not np.isfinite(ta) and np.isfinite(tm).all():
+        ta = float(np.mean(tm))
+    return tm, from_mm, float(ta)
+
+
+def _total(g: pd.DataFrame, var: str) -> tuple[NDArray, float]:
+    pm, pa = _series(g, var)
+    if not np.isfinite(pa) and np.isfinite(pm).all():
+        pa = float(pm.sum())
+    return pm, float(pa)
+
+
+def _best(g: pd.DataFrame, fn, months_of) -> tuple[str, str, tuple]:
+    """The preferred source of a station for one quantity: (source id, period, fn result)."""
+    best, key = ("", "", None), -1.0
+    for src, gs in g.groupby("source", sort=True):
+        res = fn(gs)
+        months = months_of(res)
+        has = np.isfinite(months).any() or np.isfinite(res[-1])
+        if has and _rank(gs, months) > key:
+            best, key = (str(src), str(gs.period.iloc[0]), res), _rank(gs, months)
+    return best
+
+
 @lru_cache(maxsize=1)
 def stations() -> tuple[Station, ...]:
-    """All stations of the bundled table (see :class:`Station`)."""
+    """All stations of the bundled table (see :class:`Station`), one per WMO id (or name without an id)."""
     out = []
-    for name, g in load_station_normals().groupby("station", sort=True):
+    df = load_station_normals()
+    key = df.wmo.fillna("").where(df.wmo.fillna("") != "", df.station)
+    for _, g in df.groupby(key, sort=True):
         r = g.iloc[0]
-        tm, ta = _series(g, "tmean")
-        tx, txa = _series(g, "tmax")
-        tn, tna = _series(g, "tmin")
-        # the mean of max and min only where no mean temperature at all is published (it differs from the
-        # CMA four-observation mean by up to 1 K: Yushu 1971-2000, January -6.6 against -7.6 °C)
-        from_mm = np.zeros(12, dtype=bool)
-        if not np.isfinite(tm).any() and not np.isfinite(ta):
-            from_mm = np.isfinite(tx) & np.isfinite(tn)
-            tm = np.where(from_mm, 0.5 * (tx + tn), tm)
-            ta = 0.5 * (txa + tna)
-        if not np.isfinite(ta) and np.isfinite(tm).all():
-            ta = float(np.mean(tm))
-        pm, pa = _series(g, "prec")
-        if not np.isfinite(pa) and np.isfinite(pm).all():
-            pa = float(pm.sum())
-        sm, sa = _series(g, "sunshine")
+        t_src, t_per, (tm, from_mm, ta) = _best(g[g.variable.isin(["tmean", "tmax", "tmin"])], _temperature,
+                                                lambda res: res[0])
+        if not t_src:
+            tm, from_mm, ta = np.full(12, np.nan), np.zeros(12, dtype=bool), float("nan")
+        p_src, p_per, pres = _best(g[g.variable == "prec"], lambda gs: _total(gs, "prec"), lambda res: res[0])
+        pm, pa = pres if p_src else (np.full(12, np.nan), float("nan"))
+        s_src, _, sres = _best(g[g.variable == "sunshine"], lambda gs: _total(gs, "sunshine"), lambda res: res[0])
+        sm, sa = sres if s_src else (np.full(12, np.nan), float("nan"))
         fnum = lambda v: float(v) if pd.notna(v) else float("nan")  # noqa: E731
-        out.append(Station(name=str(name), wmo="" if pd.isna(r.wmo) else str(r.wmo), lat=fnum(r.lat),
-                           lon=fnum(r.lon), elev=fnum(r.elev_m), region=str(r.region), period=str(g.period.iloc[0]),
-                           t_month=tm, t_month_from_maxmin=from_mm, t_ann=float(ta), p_month=pm, p_ann=float(pa),
-                           sun_month=sm, sun_ann=float(sa)))
-    return tuple(out)
+        out.append(Station(name=str(r.station), wmo="" if pd.isna(r.wmo) else str(r.wmo), lat=fnum(r.lat),
+                           lon=fnum(r.lon), elev=fnum(r.elev_m), region=str(r.region), t_period=t_per,
+                           t_source=t_src, t_month=tm, t_month_from_maxmin=from_mm, t_ann=float(ta),
+                           p_period=p_per, p_source=p_src, p_month=pm, p_ann=float(pa), sun_month=sm,
+                           sun_ann=float(sa)))
+    return tuple(sorted(out, key=lambda s: s.name))
 
 
 def great_circle_km(lat1: NDArray, lon1: NDArray, lat2: NDArray, lon2: NDArray) -> NDArray[np.float64]:
@@ -177,22 +223,25 @@ def relative_sunshine(st: Station) -> NDArray[np.float64]:
     return st.sun_month / (day_length_hours(lat, _MID_DOY) * _DAYS)
 
 
+#: Stations below this elevation [m] are left out of the sunshine-precipitation fit (basins around the plateau,
+#: e.g. the Sichuan basin's persistent cloud, follow another relation).
+SUNSHINE_FIT_MIN_ELEV = 2000.0
+
+
 @lru_cache(maxsize=1)
 def fit_sunshine_precipitation() -> tuple[float, float]:
     """Least-squares ``(a, b)`` of ``n/N = a - b ln(1 + p)`` (p monthly precipitation rate [mm d-1]).
 
-    Uses every station with monthly sunshine and precipitation. Stations without published coordinates
-    take the day length at 32°N (the plateau's centre latitude; the day length changes by < 3 % over
-    29-34°N).
+    Uses every located station at or above :data:`SUNSHINE_FIT_MIN_ELEV` with monthly sunshine and
+    precipitation (the day length at the station's latitude).
     """
     x, y = [], []
     for st in stations():
-        if not (np.isfinite(st.sun_month).all() and np.isfinite(st.p_month).all()):
+        if not (st.located and st.elev >= SUNSHINE_FIT_MIN_ELEV and np.isfinite(st.sun_month).all()
+                and np.isfinite(st.p_month).all()):
             continue
-        lat = st.lat if np.isfinite(st.lat) else 32.0
-        s = st.sun_month / (day_length_hours(lat, _MID_DOY) * _DAYS)
         x.append(np.log1p(st.p_month / _DAYS))
-        y.append(s)
+        y.append(relative_sunshine(st))
     if not x:
         raise ValueError("tp_station_normals.csv: no station with monthly sunshine and precipitation")
     xx, yy = np.concatenate(x), np.concatenate(y)
@@ -203,11 +252,14 @@ def fit_sunshine_precipitation() -> tuple[float, float]:
 def station_table() -> pd.DataFrame:
     """One row per station: metadata and the annual / January / July values used by the generator."""
     return pd.DataFrame([{"station": s.name, "wmo": s.wmo, "lat": s.lat, "lon": s.lon, "elev_m": s.elev,
-                          "region": s.region, "period": s.period, "located": s.located, "t_ann_degC": s.t_ann,
-                          "t_jan_degC": s.t_month[0], "t_jul_degC": s.t_month[6], "p_ann_mm": s.p_ann,
-                          "sunshine_h": s.sun_ann} for s in stations()])
+                          "region": s.region, "located": s.located, "t_source": s.t_source, "t_period": s.t_period,
+                          "t_months": int(np.isfinite(s.t_month).sum()), "t_ann_degC": s.t_ann,
+                          "t_jan_degC": s.t_month[0], "t_jul_degC": s.t_month[6], "p_source": s.p_source,
+                          "p_period": s.p_period, "p_ann_mm": s.p_ann, "sunshine_h": s.sun_ann}
+                         for s in stations()])
 
 
 __all__ = ["CORRELATION_LENGTH_KM", "NUGGET", "Station", "day_length_hours", "fit_sunshine_precipitation",
            "great_circle_km", "krige_residuals", "load_station_normals", "period_centre", "relative_sunshine",
+           "SUNSHINE_FIT_MIN_ELEV",
            "station_table", "stations"]
