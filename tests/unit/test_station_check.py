@@ -4,7 +4,13 @@ import numpy as np
 import pytest
 
 from tpcarbon.forcing import stations as S
-from tpcarbon.forcing.generator import _LAPSE, REF_YEAR, T_TREND, WeatherGenerator, station_residuals
+from tpcarbon.forcing.generator import (
+    WeatherGenerator,
+    fit_station_climate,
+    harmonics,
+    station_harmonics,
+    station_observations,
+)
 from tpcarbon.forcing.station_check import SHARE_MIN, cell_of, criteria, leave_one_out
 
 
@@ -12,28 +18,47 @@ def _located():
     return [s for s in S.stations() if s.located]
 
 
-def test_anchored_climatology_reproduces_the_stations_at_their_elevation():
-    """At a station's own point and elevation the anchored annual mean is within 1 K of its normal (nugget 0.15)."""
+def test_fitted_climatology_reproduces_the_stations_at_their_elevation():
+    """At its own point and elevation the fitted annual mean is within 1 K of the normal at >= 85 % of the stations
+    and within 2 K at all (the nugget 0.3 lets the field depart from a station)."""
     g = WeatherGenerator()
+    err = []
     for st in _located():
-        pt = (np.array([st.lat]), np.array([st.lon]), np.array([st.elev]))
-        obs = st.t_ann + T_TREND * np.nan_to_num(REF_YEAR - S.period_centre(st.period))
-        err = g.climatology(*pt)["temp_c"][0] - obs
-        assert abs(err) < 1.0, st.name
+        obs = station_observations(st)["t"]
+        if np.isfinite(obs):
+            pt = (np.array([st.lat]), np.array([st.lon]), np.array([st.elev]))
+            err.append(g.climatology(*pt)["temp_c"][0] - obs)
+    err = np.abs(np.array(err))
+    assert (err < 1.0).mean() >= 0.85 and (err < 2.0).all()
 
 
-def test_far_from_every_station_the_background_is_kept():
-    pt = (np.array([27.0]), np.array([104.0]), np.array([3000.0]))
-    a = WeatherGenerator().climatology(*pt)
-    b = WeatherGenerator(stations=False).climatology(*pt)
-    assert a["temp_c"][0] == pytest.approx(b["temp_c"][0], abs=0.05)
-    assert a["prec_mm"][0] == pytest.approx(b["prec_mm"][0], rel=0.02)
+def test_regression_is_physical_and_far_from_the_stations_it_alone_is_kept():
+    f = fit_station_climate()
+    assert 0.004 < f.lapse_rate() < 0.008          # K m-1 at 3.5 km
+    assert f.coef["t"][2] < 0                      # colder northwards
+    assert f.coef["p"][2] < 0 and f.coef["p"][3] > 0   # drier northwards, wetter eastwards
+    lat, lon, z = np.array([45.0]), np.array([120.0]), np.array([3000.0])   # > 1500 km from every station
+    from tpcarbon.forcing.generator import _design
+    assert WeatherGenerator().climatology(lat, lon, z)["temp_c"][0] == pytest.approx(
+        float(_design(lat, lon, z)[0] @ f.coef["t"]), abs=1e-3)
 
 
-def test_excluding_a_station_removes_its_residual():
+def test_excluding_a_station_refits_without_it():
     name = _located()[0].name
-    assert name in station_residuals(24.0, 300.0, ()).get("names")
-    assert name not in station_residuals(24.0, 300.0, (name,)).get("names")
+    assert name in fit_station_climate(()).names
+    assert name not in fit_station_climate((name,)).names
+    assert not np.allclose(fit_station_climate(()).coef["t"], fit_station_climate((name,)).coef["t"])
+
+
+def test_two_harmonics_reproduce_twelve_monthly_means():
+    """The 2-harmonic fit of a station's 12 monthly means leaves < 0.8 K RMS (plateau stations)."""
+    from tpcarbon.forcing.generator import MID_DOY
+    for st in _located():
+        if np.isfinite(st.t_month).all():
+            h = station_harmonics(st.t_month)
+            fit = st.t_month.mean() + harmonics(MID_DOY) @ h
+            assert np.sqrt(np.mean((fit - st.t_month) ** 2)) < 0.8, st.name
+    assert np.isnan(station_harmonics(np.r_[np.nan, np.zeros(11)])).all()
 
 
 def test_cell_of_returns_the_cell_holding_the_point():
@@ -47,8 +72,9 @@ def test_cloud_fraction_rises_with_precipitation_and_stays_bounded():
     assert np.all(np.diff(c) > 0) and c.min() >= 0.05 and c.max() <= 0.95
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 criterion not met with the 6 located stations shipped "
-                   "(the issue asks for >= 30); a strict xfail: it turns into a failure once it passes")
+@pytest.mark.xfail(strict=True, reason="issue 13 criterion not met: with 30 temperature / 43 precipitation "
+                   "stations the leave-one-out gives 70 % (T) and 60 % (P) against 80 % (see "
+                   "docs/surface_and_default_forcing.md); a strict xfail turns into a failure once it passes")
 def test_leave_one_out_meets_the_issue_criterion_at_01_degree():
     """Issue 13: monthly temperature RMSE <= 1.5 K and annual precipitation within 25 % at >= 80 % of stations."""
     c = criteria(leave_one_out(0.1))
@@ -59,10 +85,10 @@ def test_leave_one_out_meets_the_issue_criterion_at_01_degree():
 def test_leave_one_out_table_is_consistent():
     t = leave_one_out(0.1)
     assert len(t) == len(_located())
-    assert (t.t_rmse_K_insample <= t.t_rmse_K + 1e-9).all()   # using the station itself never hurts
-    assert (t.n_months >= 2).all()
-    lapse_adj = t.cell_elev_m - t.elev_m
-    assert np.isfinite(lapse_adj).all() and _LAPSE > 0
+    ok = t.t_rmse_K.notna()
+    assert (t.t_rmse_K_insample[ok] <= t.t_rmse_K[ok] + 0.2).all()   # using the station itself hardly hurts
+    assert np.isfinite(t.cell_elev_m - t.elev_m).all()
+    assert (t.t_rmse_K.notna() == (t.n_months >= 2)).all()
 
 
 def test_station_vs_cell_table_and_figure(tmp_path):
@@ -82,6 +108,6 @@ def test_station_vs_cell_table_and_figure(tmp_path):
     assert set(t.station) == inside and "Yushu" in inside
     y = t[t.station == "Yushu"].iloc[0]
     i, j = int(y.lat - 30.0), int(y.lon - 88.0)
-    assert y.t_cell_degC == pytest.approx(temp[i, j] + _LAPSE * (elev[i, j] - y.elev_m))
+    assert y.t_cell_degC == pytest.approx(WeatherGenerator().temperature_at(temp[i, j], elev[i, j], y.elev_m))
     png = plot_station_climate(tmp_path / "f.png", g.lat, g.lon, temp, prec, t)
     assert png.exists() and png.stat().st_size > 10_000

@@ -7,19 +7,26 @@ writes the seven CMFD variables in CMFD's raw conventions (``temp`` K, ``shum`` 
 over stamp ± 1.5 h; ``prec`` mm h-1 mean over the 3 h *ending* at the stamp), so the
 default run goes through the same CMFD reader as real data.
 
-Climatology (long-term means, 1979-2018): a *background* whose two constants were tuned so that the
-plateau mask of :mod:`tpcarbon.surface.default` has the study's numbers (``study.md`` Set-up: area mean
-air temperature -1.43 °C with +0.04 °C yr-1, precipitation 412 mm yr-1 with +3.45 mm yr-2), plus the
-station residuals of :mod:`tpcarbon.forcing.stations` (published normals, moved to 1979-2018 with the
-study's trends) interpolated by simple kriging: annual mean temperature, seasonal half-range and log
-annual precipitation follow the stations near them and the background far from them. Background:
+Climatology (long-term means, 1979-2018), fitted to the station normals of :mod:`tpcarbon.forcing.stations`
+(issue 13; normals moved to 1979-2018 with the study's trends): for the annual mean temperature, the four
+coefficients of the first two harmonics of its seasonal cycle and the log of annual precipitation, a
+least-squares regression on elevation (linear and quadratic), latitude and longitude
+(:func:`fit_station_climate`) plus the station residuals spread by simple kriging
+(:func:`tpcarbon.forcing.stations.krige_residuals`): near the stations the climatology follows them, far
+from them the regression. The study's plateau means and trends (``study.md`` Set-up: -1.43 °C with
++0.04 °C yr-1, 412 mm yr-1 with +3.45 mm yr-2) are a check, not a target (trends are imposed). With
+``stations=False`` the pre-issue-13 *background* is used instead:
 
 * annual mean temperature ``T = T0 - Γ z - a_φ (φ - 33°)`` [°C], Γ = 6.0 K km-1;
-  seasonal cycle of amplitude ``9 + 0.5 (φ - 30°)`` K peaking on day 196; diurnal range
-  13 K in the dry season, 9 K in the monsoon, minimum at 05 and maximum at 15 local solar time;
+  seasonal cycle of amplitude ``9 + 0.5 (φ - 30°)`` K peaking on day 196;
 * annual precipitation ``P = c exp(0.065 (λ - 90°) - 0.20 (φ - 33°))`` [mm], reduced to
   a quarter in the low northern basins (Qaidam: φ > 35.5°, z < 2900 m, rising to full at
-  3800 m); monsoon seasonality (July peak) in the east, flatter in the west;
+  3800 m).
+
+Common to both:
+
+* diurnal range 13 K in the dry season, 9 K in the monsoon, minimum at 05 and maximum at 15 local solar time;
+* monsoon seasonality of precipitation (July peak) in the east, flatter in the west;
   wet days from a spatially coherent daily field, exponential amounts, a nocturnal peak;
 * relative humidity from season and wetness, ``shum = RH q_sat``, capped at saturation;
 * pressure from the standard atmosphere at the cell elevation plus synoptic noise;
@@ -58,11 +65,10 @@ _SOLAR_CONST = 1361.0     # W m-2 (CLM uses 1361 via the orbital code; spec §1.
 _STEFAN = 5.67e-8
 _LAPSE = 6.0e-3            # K m-1
 
-#: Background temperature intercept [°C], tuned (with the station anchoring on) so the default 1° plateau mask
-#: averages -1.43 °C (1979-2018); 25.46 before the anchoring (issue 13).
-T0_DEFAULT = 24.21
-#: Background precipitation scale [mm yr-1], tuned likewise to 412 mm (308.0 before the anchoring).
-P0_DEFAULT = 294.1
+#: Background (pre-issue-13 generator, used with ``stations=False``) temperature intercept [°C] and
+#: precipitation scale [mm yr-1], tuned then to the study's plateau means (-1.43 °C, 412 mm).
+T0_DEFAULT = 25.46
+P0_DEFAULT = 308.0
 #: Trends of the study period (study.md Set-up).
 T_TREND = 0.04      # K yr-1
 P_TREND = 3.45      # mm yr-2 at the plateau mean (applied as a relative trend 3.45/412 yr-1)
@@ -78,33 +84,113 @@ WET_CLOUD = 0.45
 
 
 def _background(t0: float, p0: float, lat: NDArray, lon: NDArray, elev: NDArray) -> tuple[NDArray, NDArray, NDArray]:
-    """Background annual temperature [°C], seasonal half-range [K] and annual precipitation [mm]."""
+    """Background (pre-issue-13) annual temperature [°C], seasonal half-range [K] and annual precipitation [mm]."""
     temp = t0 - _LAPSE * elev - 0.45 * (lat - 33.0)
     basin = np.where(lat > 35.5, 0.25 + 0.75 * np.clip((elev - 2900.0) / 900.0, 0.0, 1.0), 1.0)
     prec = p0 * np.exp(0.065 * (lon - 90.0) - 0.20 * (lat - 33.0)) * basin
     return temp, 9.0 + 0.5 * (lat - 30.0), prec
 
 
-@lru_cache(maxsize=64)
-def station_residuals(t0: float, p0: float, exclude: tuple[str, ...] = ()) -> dict[str, NDArray]:
-    """Residuals (station minus background at the station's elevation) of the located stations.
+#: Centre of the quadratic elevation term of the station regressions [km].
+Z_QUAD_KM = 3.5
 
-    Normals are moved to the generator's reference period (centre :data:`REF_YEAR`) with the study's
-    trends; a period that the source does not state is taken as is. Returns arrays ``lat, lon, dt
-    [K], damp [K], dlogp [-]`` (NaN where the station does not publish the quantity).
+
+def _design(lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
+    """Regression predictors ``[1, z, φ - 33°, λ - 90°, (z - 3.5 km)²]`` (z in km), shape (..., 5).
+
+    The quadratic elevation term lets the lapse rate differ between the basins around the plateau
+    (0.5-2 km) and the plateau itself (3-5 km).
+    """
+    lat, lon, elev = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (lat, lon, elev)))
+    z = elev / 1000.0
+    return np.stack([np.ones_like(lat), z, lat - 33.0, lon - 90.0, (z - Z_QUAD_KM) ** 2], axis=-1)
+
+
+#: Mid-month days of year used for the monthly normals and the harmonics.
+MID_DOY = np.array([16.5, 46.0, 75.5, 106.0, 136.5, 167.0, 197.5, 228.5, 259.0, 289.5, 320.0, 350.5])
+#: Components of the fitted climatology: annual mean temperature, the first two harmonics of its seasonal
+#: cycle (cosine / sine coefficients [K]) and the log of annual precipitation.
+COMPONENTS = ("t", "c1", "s1", "c2", "s2", "p")
+_OMEGA = 2.0 * np.pi / 365.25
+
+
+def harmonics(doy: NDArray) -> NDArray[np.float64]:
+    """Seasonal basis ``[cos ωd, sin ωd, cos 2ωd, sin 2ωd]`` (ω = 2π / 365.25 d), shape (..., 4)."""
+    d = _OMEGA * np.asarray(doy, dtype=np.float64)
+    return np.stack([np.cos(d), np.sin(d), np.cos(2 * d), np.sin(2 * d)], axis=-1)
+
+
+def station_harmonics(t_month: NDArray) -> NDArray[np.float64]:
+    """Least-squares harmonic coefficients ``[c1, s1, c2, s2]`` [K] of 12 monthly means (NaN unless all 12)."""
+    if not np.isfinite(t_month).all():
+        return np.full(4, np.nan)
+    x = np.column_stack([np.ones(12), harmonics(MID_DOY)])
+    coef, *_ = np.linalg.lstsq(x, t_month, rcond=None)
+    return coef[1:]
+
+
+@dataclass(frozen=True)
+class StationFit:
+    """Regressions of the station normals on elevation, latitude and longitude, and the residuals to krige.
+
+    For each component of :data:`COMPONENTS` (``t`` annual mean temperature [°C]; ``c1, s1, c2, s2`` harmonic
+    coefficients of the seasonal cycle [K]; ``p`` log annual precipitation [ln mm]): ``coef[k]`` =
+    ``[intercept, per km, per degree north, per degree east, per km² about 3.5 km]`` and the residuals (observation minus
+    regression) ``res[k]`` at ``lat[k]``, ``lon[k]``. ``names``: the stations used.
+    """
+
+    coef: dict[str, NDArray[np.float64]]
+    lat: dict[str, NDArray[np.float64]]
+    lon: dict[str, NDArray[np.float64]]
+    res: dict[str, NDArray[np.float64]]
+    names: tuple[str, ...]
+
+    def lapse_rate(self, elev: float | NDArray = Z_QUAD_KM * 1000.0) -> NDArray[np.float64] | float:
+        """Fitted temperature lapse rate [K m-1] at an elevation [m] (positive: colder upwards)."""
+        z = np.asarray(elev, dtype=np.float64) / 1000.0
+        return -(self.coef["t"][1] + 2.0 * self.coef["t"][4] * (z - Z_QUAD_KM)) / 1000.0
+
+    def field(self, key: str, lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
+        """Regression plus kriged residuals of one component at points."""
+        return _design(lat, lon, elev) @ self.coef[key] + st_mod.krige_residuals(
+            self.lat[key], self.lon[key], self.res[key], lat, lon, length_km=st_mod.CORRELATION_LENGTH_KM,
+            nugget=st_mod.NUGGET)
+
+
+def station_observations(st: st_mod.Station) -> dict[str, float]:
+    """A station's components (see :data:`COMPONENTS`), the normals moved to 1979-2018.
+
+    Normals are moved from the centre of their period to :data:`REF_YEAR` with the study's trends; a period
+    that the source does not state is taken as is. NaN where the station does not publish the quantity.
+    """
+    t_shift = np.nan_to_num(REF_YEAR - st_mod.period_centre(st.t_period))
+    p_shift = np.nan_to_num(REF_YEAR - st_mod.period_centre(st.p_period))
+    h = station_harmonics(st.t_month)
+    return {"t": st.t_ann + T_TREND * t_shift, "c1": h[0], "s1": h[1], "c2": h[2], "s2": h[3],
+            "p": float(np.log(st.p_ann * (1.0 + P_TREND / P_MEAN_TARGET * p_shift)))}
+
+
+@lru_cache(maxsize=128)
+def fit_station_climate(exclude: tuple[str, ...] = ()) -> StationFit:
+    """Fit the regressions to the located stations (leaving out ``exclude``) and keep their residuals.
+
+    Each component uses the stations that publish it: annual mean temperature (all located stations with one),
+    the harmonics (stations with all 12 monthly means), log annual precipitation.
     """
     sts = [s for s in st_mod.stations() if s.located and s.name not in exclude]
     lat = np.array([s.lat for s in sts])
     lon = np.array([s.lon for s in sts])
-    elev = np.array([s.elev for s in sts])
-    centre = np.array([st_mod.period_centre(s.period) for s in sts])
-    shift = np.nan_to_num(REF_YEAR - centre)
-    t_bg, a_bg, p_bg = _background(t0, p0, lat, lon, elev)
-    t_obs = np.array([s.t_ann for s in sts]) + T_TREND * shift
-    p_obs = np.array([s.p_ann for s in sts]) * (1.0 + P_TREND / P_MEAN_TARGET * shift)
-    a_obs = np.array([s.half_range for s in sts])
-    return {"lat": lat, "lon": lon, "dt": t_obs - t_bg, "damp": a_obs - a_bg, "dlogp": np.log(p_obs / p_bg),
-            "names": np.array([s.name for s in sts])}
+    x = _design(lat, lon, np.array([s.elev for s in sts]))
+    obs = [station_observations(s) for s in sts]
+    coef, la, lo, res = {}, {}, {}, {}
+    for key in COMPONENTS:
+        y = np.array([o[key] for o in obs])
+        ok = np.isfinite(y)
+        if ok.sum() < 5:
+            raise ValueError(f"fit_station_climate: {ok.sum()} stations for '{key}' (need >= 5)")
+        c, *_ = np.linalg.lstsq(x[ok], y[ok], rcond=None)
+        coef[key], la[key], lo[key], res[key] = c, lat[ok], lon[ok], y[ok] - x[ok] @ c
+    return StationFit(coef=coef, lat=la, lon=lo, res=res, names=tuple(s.name for s in sts))
 
 
 def esat_pa(tk: NDArray) -> NDArray:
@@ -220,11 +306,22 @@ class WeatherGenerator:
     @property
     def description(self) -> str:
         """One line for provenance and reports."""
-        anchor = (f", anchored to {np.isfinite(station_residuals(self.t0, self.p0, self.exclude)['dt']).sum()} "
-                  "station normals" if self.stations else "")
+        anchor = (f", climatology fitted to {len(fit_station_climate(self.exclude).names)} station normals"
+                  if self.stations else "")
         return (f"SYNTHETIC weather from tpcarbon's seeded generator (seed {self.seed}), tuned to the study's plateau "
                 f"means ({T_MEAN_TARGET} °C, {P_MEAN_TARGET:.0f} mm, +{T_TREND} °C/yr, +{P_TREND} mm/yr){anchor} - "
                 "generated weather, not observations")
+
+    def temperature_at(self, temp_c: NDArray, elev_from: NDArray, elev_to: NDArray) -> NDArray[np.float64]:
+        """Move temperatures [°C] from one elevation to another [m] with the climatology's elevation profile.
+
+        With the station fit: the difference of its (quadratic) elevation terms; the background: 6 K km-1.
+        """
+        zf, zt = np.asarray(elev_from, dtype=np.float64) / 1000.0, np.asarray(elev_to, dtype=np.float64) / 1000.0
+        if not self.stations:
+            return temp_c - _LAPSE * 1000.0 * (zt - zf)
+        c = fit_station_climate(self.exclude).coef["t"]
+        return temp_c + c[1] * (zt - zf) + c[4] * ((zt - Z_QUAD_KM) ** 2 - (zf - Z_QUAD_KM) ** 2)
 
     # ------------------------------------------------------------------ climatology
     def climatology(self, lat: NDArray, lon: NDArray, elev: NDArray) -> dict[str, NDArray]:
@@ -234,23 +331,26 @@ class WeatherGenerator:
         -------
         dict
             ``temp_c`` annual mean air temperature [°C], ``prec_mm`` annual precipitation
-            [mm yr-1], ``temp_amp`` seasonal half-range [K], ``monsoon`` monsoon share weight [-].
+            [mm yr-1], ``temp_harm`` (ncell, 4) harmonic coefficients of the seasonal cycle [K] (basis
+            :func:`harmonics`), ``monsoon`` monsoon share weight [-].
         """
         lat, lon, elev = (np.asarray(a, dtype=np.float64) for a in (lat, lon, elev))
-        temp, amp, prec = _background(self.t0, self.p0, lat, lon, elev)
         if self.stations:
-            r = station_residuals(self.t0, self.p0, self.exclude)
-            temp = temp + st_mod.krige_residuals(r["lat"], r["lon"], r["dt"], lat, lon)
-            amp = amp + st_mod.krige_residuals(r["lat"], r["lon"], r["damp"], lat, lon)
-            prec = prec * np.exp(st_mod.krige_residuals(r["lat"], r["lon"], r["dlogp"], lat, lon))
+            f = fit_station_climate(self.exclude)
+            temp = f.field("t", lat, lon, elev)
+            harm = np.stack([f.field(k, lat, lon, elev) for k in ("c1", "s1", "c2", "s2")], axis=-1)
+            prec = np.exp(f.field("p", lat, lon, elev))
+        else:
+            temp, amp, prec = _background(self.t0, self.p0, lat, lon, elev)
+            # a cosine peaking on day 196 with half-range amp: c1 = amp cos(196 ω), s1 = amp sin(196 ω)
+            harm = np.stack([amp * np.cos(196.0 * _OMEGA), amp * np.sin(196.0 * _OMEGA), 0 * amp, 0 * amp], -1)
         monsoon = np.clip((lon - 75.0) / 15.0, 0.3, 1.0)
-        return {"temp_c": temp, "prec_mm": prec, "temp_amp": amp, "monsoon": monsoon}
+        return {"temp_c": temp, "prec_mm": prec, "temp_harm": harm, "monsoon": monsoon}
 
     def monthly_temperature(self, lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
-        """Climatological monthly mean air temperature [°C], shape (12, ncell) (cycle peaking on day 196)."""
+        """Climatological monthly mean air temperature [°C], shape (12, ncell) (at the mid-month days)."""
         c = self.climatology(lat, lon, elev)
-        mid = np.array([16.5, 46.0, 75.5, 106.0, 136.5, 167.0, 197.5, 228.5, 259.0, 289.5, 320.0, 350.5])
-        return c["temp_c"][None, :] + c["temp_amp"][None, :] * np.cos(2 * np.pi * (mid[:, None] - 196.0) / 365.25)
+        return c["temp_c"][None, :] + np.einsum("mk,nk->mn", harmonics(MID_DOY), c["temp_harm"])
 
     @staticmethod
     def cloud_fraction(prec_month_mm_per_day: NDArray) -> NDArray[np.float64]:
@@ -344,8 +444,8 @@ class WeatherGenerator:
         cloud = np.clip(c_month[None, :] + WET_CLOUD * (wet[day_of] - wet_share[None, :]), 0.0, 0.95)
 
         # temperature (wet days 1.5 K cooler than dry ones, the month's mean kept)
-        tday = (clim["temp_c"] + t_year)[None, :] + clim["temp_amp"][None, :] * np.cos(
-            2 * np.pi * (doy[:, None] - 196.0) / 365.25) + dT[day_of] - 1.5 * (wet[day_of] - wet_share[None, :])
+        tday = (clim["temp_c"] + t_year)[None, :] + np.einsum("tk,nk->tn", harmonics(doy), clim["temp_harm"]) \
+            + dT[day_of] - 1.5 * (wet[day_of] - wet_share[None, :])
         dtr = 13.0 - 4.0 * season - 3.0 * wet[day_of]
         phase = np.where((lst >= 5.0) & (lst < 15.0), np.cos(np.pi * (lst - 15.0) / 10.0),
                          np.cos(np.pi * ((lst - 15.0) % 24.0) / 14.0))

@@ -21,10 +21,11 @@ def station_vs_cell(lat, lon, elev, temp_c, prec_mm) -> pd.DataFrame:
     ``lat, lon`` grid centres (ascending, regular), ``elev, temp_c, prec_mm`` (nlat, nlon) with NaN outside.
     """
     from tpcarbon.forcing import stations as st_mod
-    from tpcarbon.forcing.generator import _LAPSE, P_MEAN_TARGET, P_TREND, REF_YEAR, T_TREND
+    from tpcarbon.forcing.generator import P_MEAN_TARGET, P_TREND, REF_YEAR, T_TREND, WeatherGenerator
 
     lat, lon = np.asarray(lat), np.asarray(lon)
     res = float(lat[1] - lat[0]) if lat.size > 1 else float(lon[1] - lon[0]) if lon.size > 1 else 1.0
+    gen = WeatherGenerator()
     rows = []
     for s in st_mod.stations():
         if not s.located:
@@ -32,14 +33,16 @@ def station_vs_cell(lat, lon, elev, temp_c, prec_mm) -> pd.DataFrame:
         i, j = int(np.floor((s.lat - (lat[0] - res / 2)) / res)), int(np.floor((s.lon - (lon[0] - res / 2)) / res))
         if not (0 <= i < lat.size and 0 <= j < lon.size) or not np.isfinite(temp_c[i, j]):
             continue
-        shift = np.nan_to_num(REF_YEAR - st_mod.period_centre(s.period))
+        shift = np.nan_to_num(REF_YEAR - st_mod.period_centre(s.t_period))
+        p_shift = np.nan_to_num(REF_YEAR - st_mod.period_centre(s.p_period))
         rows.append({"station": s.name, "region": s.region, "lat": s.lat, "lon": s.lon, "elev_m": s.elev,
-                     "cell_elev_m": float(elev[i, j]), "period": s.period,
+                     "cell_elev_m": float(elev[i, j]), "t_period": s.t_period, "p_period": s.p_period,
                      "t_obs_degC": s.t_ann + T_TREND * shift,
-                     "t_cell_degC": float(temp_c[i, j] + _LAPSE * (elev[i, j] - s.elev)),
-                     "p_obs_mm": s.p_ann * (1.0 + P_TREND / P_MEAN_TARGET * shift), "p_cell_mm": float(prec_mm[i, j])})
-    return pd.DataFrame(rows, columns=["station", "region", "lat", "lon", "elev_m", "cell_elev_m", "period",
-                                       "t_obs_degC", "t_cell_degC", "p_obs_mm", "p_cell_mm"])
+                     "t_cell_degC": float(gen.temperature_at(temp_c[i, j], elev[i, j], s.elev)),
+                     "p_obs_mm": s.p_ann * (1.0 + P_TREND / P_MEAN_TARGET * p_shift),
+                     "p_cell_mm": float(prec_mm[i, j])})
+    return pd.DataFrame(rows, columns=["station", "region", "lat", "lon", "elev_m", "cell_elev_m", "t_period",
+                                       "p_period", "t_obs_degC", "t_cell_degC", "p_obs_mm", "p_cell_mm"])
 
 
 def station_climate_outputs(res, out: Path) -> list[Path]:
