@@ -23,6 +23,13 @@ def main(argv: list[str]) -> int:
     c = criteria(table)
     print(f"\nresolution {res}°: temperature RMSE <= 1.5 K at {c['share_t_rmse_ok']:.0%} of {c['n_temperature']} "
           f"stations; annual precipitation within 25 % at {c['share_p_ok']:.0%} of {c['n_precipitation']}")
+    on = criteria(table[~table.region.str.startswith("around")])
+    print(f"on the plateau only: temperature {on['share_t_rmse_ok']:.0%} of {on['n_temperature']}, "
+          f"precipitation {on['share_p_ok']:.0%} of {on['n_precipitation']}")
+    for region, g in table.groupby(table.region.str.split(" [(:]", regex=True).str[0]):
+        r = criteria(g)
+        print(f"  {region}: T {int((g.t_rmse_K <= 1.5).sum())}/{r['n_temperature']}, "
+              f"P {int((g.p_rel_err.abs() <= 0.25).sum())}/{r['n_precipitation']}")
     return 0 if min(c["share_t_rmse_ok"], c["share_p_ok"]) >= SHARE_MIN else 1
 
 
