@@ -7,22 +7,34 @@ writes the seven CMFD variables in CMFD's raw conventions (``temp`` K, ``shum`` 
 over stamp ± 1.5 h; ``prec`` mm h-1 mean over the 3 h *ending* at the stamp), so the
 default run goes through the same CMFD reader as real data.
 
-Climatology (long-term means, 1979-2018), tuned so that the plateau mask of
-:mod:`tpcarbon.surface.default` has the study's numbers (``study.md`` Set-up): area mean
-air temperature -1.43 °C with +0.04 °C yr-1, precipitation 412 mm yr-1 with +3.45 mm yr-2:
+Climatology (long-term means, 1979-2018), fitted to the station normals of :mod:`tpcarbon.forcing.stations`
+(issue 13; normals moved to 1979-2018 with the study's trends): for the annual mean temperature, the four
+coefficients of the first two harmonics of its seasonal cycle and the log of annual precipitation, a
+least-squares regression on elevation (linear and quadratic), latitude and longitude
+(:func:`fit_station_climate`) plus the station residuals spread by simple kriging
+(:func:`tpcarbon.forcing.stations.krige_residuals`): near the stations the climatology follows them, far
+from them the regression. The study's plateau means and trends (``study.md`` Set-up: -1.43 °C with
++0.04 °C yr-1, 412 mm yr-1 with +3.45 mm yr-2) are a check, not a target (trends are imposed). With
+``stations=False`` the pre-issue-13 *background* is used instead:
 
 * annual mean temperature ``T = T0 - Γ z - a_φ (φ - 33°)`` [°C], Γ = 6.0 K km-1;
-  seasonal cycle of amplitude ``9 + 0.5 (φ - 30°)`` K peaking on day 196; diurnal range
-  13 K in the dry season, 9 K in the monsoon, minimum at 05 and maximum at 15 local solar time;
+  seasonal cycle of amplitude ``9 + 0.5 (φ - 30°)`` K peaking on day 196;
 * annual precipitation ``P = c exp(0.065 (λ - 90°) - 0.20 (φ - 33°))`` [mm], reduced to
   a quarter in the low northern basins (Qaidam: φ > 35.5°, z < 2900 m, rising to full at
-  3800 m); monsoon seasonality (July peak) in the east, flatter in the west;
+  3800 m).
+
+Common to both:
+
+* diurnal range 13 K in the dry season, 9 K in the monsoon, minimum at 05 and maximum at 15 local solar time;
+* monsoon seasonality of precipitation (July peak) in the east, flatter in the west;
   wet days from a spatially coherent daily field, exponential amounts, a nocturnal peak;
 * relative humidity from season and wetness, ``shum = RH q_sat``, capped at saturation;
 * pressure from the standard atmosphere at the cell elevation plus synoptic noise;
-* shortwave = top-of-atmosphere × clear-sky transmittance ``0.70 + 0.04 z[km]``
-  (≈ 0.88 at 4500 m, Yang et al. 2010) × cloud factor; longwave from Brutsaert's
-  clear-sky emissivity with cloud cover.
+* shortwave = top-of-atmosphere × clear-sky transmittance ``0.75 + 2e-5 z[m]`` (FAO-56 eq. 37) ×
+  Ångström-Prescott cloud factor ``1 - (2/3) c`` (FAO-56 eq. 35, a = 0.25, b = 0.50); the monthly cloud
+  fraction ``c = 1 - n/N`` comes from the month's precipitation through the sunshine-precipitation
+  regression of the stations (:func:`~tpcarbon.forcing.stations.fit_sunshine_precipitation`), wet days
+  cloudier than dry ones; longwave from Brutsaert's clear-sky emissivity with cloud cover.
 
 Weather noise lives on fixed global lattices (2.5° synoptic knots, interpolated; 0.1°
 local knots), seeded by ``(seed, year, month, lattice tile)``: the weather at a place
@@ -35,11 +47,13 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import NDArray
 from scipy.special import ndtr
 
+from tpcarbon.forcing import stations as st_mod
 from tpcarbon.forcing.stream import month_times
 
 #: CMFD variable names in file order, with their raw units.
@@ -51,9 +65,9 @@ _SOLAR_CONST = 1361.0     # W m-2 (CLM uses 1361 via the orbital code; spec §1.
 _STEFAN = 5.67e-8
 _LAPSE = 6.0e-3            # K m-1
 
-#: Temperature intercept [°C] tuned so the default 1° plateau mask averages -1.43 °C (1979-2018).
+#: Background (pre-issue-13 generator, used with ``stations=False``) temperature intercept [°C] and
+#: precipitation scale [mm yr-1], tuned then to the study's plateau means (-1.43 °C, 412 mm).
 T0_DEFAULT = 25.46
-#: Precipitation scale [mm yr-1] tuned so the default 1° plateau mask averages 412 mm (1979-2018).
 P0_DEFAULT = 308.0
 #: Trends of the study period (study.md Set-up).
 T_TREND = 0.04      # K yr-1
@@ -61,6 +75,122 @@ P_TREND = 3.45      # mm yr-2 at the plateau mean (applied as a relative trend 3
 P_MEAN_TARGET = 412.0
 T_MEAN_TARGET = -1.43
 REF_YEAR = 1998.5   # centre of 1979-2018
+#: FAO-56 clear-sky transmittance ``TAU0 + TAU_Z z`` (Allen et al. 1998, eq. 37) [-], [m-1].
+TAU0, TAU_Z = 0.75, 2.0e-5
+#: Ångström-Prescott coefficients (FAO-56 defaults, eq. 35): Rs/Ra = AS + BS n/N.
+AS, BS = 0.25, 0.50
+#: Extra cloud fraction of a wet day over the month's mean [-].
+WET_CLOUD = 0.45
+
+
+def _background(t0: float, p0: float, lat: NDArray, lon: NDArray, elev: NDArray) -> tuple[NDArray, NDArray, NDArray]:
+    """Background (pre-issue-13) annual temperature [°C], seasonal half-range [K] and annual precipitation [mm]."""
+    temp = t0 - _LAPSE * elev - 0.45 * (lat - 33.0)
+    basin = np.where(lat > 35.5, 0.25 + 0.75 * np.clip((elev - 2900.0) / 900.0, 0.0, 1.0), 1.0)
+    prec = p0 * np.exp(0.065 * (lon - 90.0) - 0.20 * (lat - 33.0)) * basin
+    return temp, 9.0 + 0.5 * (lat - 30.0), prec
+
+
+#: Centre of the quadratic elevation term of the station regressions [km].
+Z_QUAD_KM = 3.5
+
+
+def _design(lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
+    """Regression predictors ``[1, z, φ - 33°, λ - 90°, (z - 3.5 km)²]`` (z in km), shape (..., 5).
+
+    The quadratic elevation term lets the lapse rate differ between the basins around the plateau
+    (0.5-2 km) and the plateau itself (3-5 km).
+    """
+    lat, lon, elev = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (lat, lon, elev)))
+    z = elev / 1000.0
+    return np.stack([np.ones_like(lat), z, lat - 33.0, lon - 90.0, (z - Z_QUAD_KM) ** 2], axis=-1)
+
+
+#: Mid-month days of year used for the monthly normals and the harmonics.
+MID_DOY = np.array([16.5, 46.0, 75.5, 106.0, 136.5, 167.0, 197.5, 228.5, 259.0, 289.5, 320.0, 350.5])
+#: Components of the fitted climatology: annual mean temperature, the first two harmonics of its seasonal
+#: cycle (cosine / sine coefficients [K]) and the log of annual precipitation.
+COMPONENTS = ("t", "c1", "s1", "c2", "s2", "p")
+_OMEGA = 2.0 * np.pi / 365.25
+
+
+def harmonics(doy: NDArray) -> NDArray[np.float64]:
+    """Seasonal basis ``[cos ωd, sin ωd, cos 2ωd, sin 2ωd]`` (ω = 2π / 365.25 d), shape (..., 4)."""
+    d = _OMEGA * np.asarray(doy, dtype=np.float64)
+    return np.stack([np.cos(d), np.sin(d), np.cos(2 * d), np.sin(2 * d)], axis=-1)
+
+
+def station_harmonics(t_month: NDArray) -> NDArray[np.float64]:
+    """Least-squares harmonic coefficients ``[c1, s1, c2, s2]`` [K] of 12 monthly means (NaN unless all 12)."""
+    if not np.isfinite(t_month).all():
+        return np.full(4, np.nan)
+    x = np.column_stack([np.ones(12), harmonics(MID_DOY)])
+    coef, *_ = np.linalg.lstsq(x, t_month, rcond=None)
+    return coef[1:]
+
+
+@dataclass(frozen=True)
+class StationFit:
+    """Regressions of the station normals on elevation, latitude and longitude, and the residuals to krige.
+
+    For each component of :data:`COMPONENTS` (``t`` annual mean temperature [°C]; ``c1, s1, c2, s2`` harmonic
+    coefficients of the seasonal cycle [K]; ``p`` log annual precipitation [ln mm]): ``coef[k]`` =
+    ``[intercept, per km, per degree north, per degree east, per km² about 3.5 km]`` and the residuals (observation minus
+    regression) ``res[k]`` at ``lat[k]``, ``lon[k]``. ``names``: the stations used.
+    """
+
+    coef: dict[str, NDArray[np.float64]]
+    lat: dict[str, NDArray[np.float64]]
+    lon: dict[str, NDArray[np.float64]]
+    res: dict[str, NDArray[np.float64]]
+    names: tuple[str, ...]
+
+    def lapse_rate(self, elev: float | NDArray = Z_QUAD_KM * 1000.0) -> NDArray[np.float64] | float:
+        """Fitted temperature lapse rate [K m-1] at an elevation [m] (positive: colder upwards)."""
+        z = np.asarray(elev, dtype=np.float64) / 1000.0
+        return -(self.coef["t"][1] + 2.0 * self.coef["t"][4] * (z - Z_QUAD_KM)) / 1000.0
+
+    def field(self, key: str, lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
+        """Regression plus kriged residuals of one component at points."""
+        return _design(lat, lon, elev) @ self.coef[key] + st_mod.krige_residuals(
+            self.lat[key], self.lon[key], self.res[key], lat, lon, length_km=st_mod.CORRELATION_LENGTH_KM,
+            nugget=st_mod.NUGGET)
+
+
+def station_observations(st: st_mod.Station) -> dict[str, float]:
+    """A station's components (see :data:`COMPONENTS`), the normals moved to 1979-2018.
+
+    Normals are moved from the centre of their period to :data:`REF_YEAR` with the study's trends; a period
+    that the source does not state is taken as is. NaN where the station does not publish the quantity.
+    """
+    t_shift = np.nan_to_num(REF_YEAR - st_mod.period_centre(st.t_period))
+    p_shift = np.nan_to_num(REF_YEAR - st_mod.period_centre(st.p_period))
+    h = station_harmonics(st.t_month)
+    return {"t": st.t_ann + T_TREND * t_shift, "c1": h[0], "s1": h[1], "c2": h[2], "s2": h[3],
+            "p": float(np.log(st.p_ann * (1.0 + P_TREND / P_MEAN_TARGET * p_shift)))}
+
+
+@lru_cache(maxsize=128)
+def fit_station_climate(exclude: tuple[str, ...] = ()) -> StationFit:
+    """Fit the regressions to the located stations (leaving out ``exclude``) and keep their residuals.
+
+    Each component uses the stations that publish it: annual mean temperature (all located stations with one),
+    the harmonics (stations with all 12 monthly means), log annual precipitation.
+    """
+    sts = [s for s in st_mod.stations() if s.located and s.name not in exclude]
+    lat = np.array([s.lat for s in sts])
+    lon = np.array([s.lon for s in sts])
+    x = _design(lat, lon, np.array([s.elev for s in sts]))
+    obs = [station_observations(s) for s in sts]
+    coef, la, lo, res = {}, {}, {}, {}
+    for key in COMPONENTS:
+        y = np.array([o[key] for o in obs])
+        ok = np.isfinite(y)
+        if ok.sum() < 5:
+            raise ValueError(f"fit_station_climate: {ok.sum()} stations for '{key}' (need >= 5)")
+        c, *_ = np.linalg.lstsq(x[ok], y[ok], rcond=None)
+        coef[key], la[key], lo[key], res[key] = c, lat[ok], lon[ok], y[ok] - x[ok] @ c
+    return StationFit(coef=coef, lat=la, lon=lo, res=res, names=tuple(s.name for s in sts))
 
 
 def esat_pa(tk: NDArray) -> NDArray:
@@ -160,19 +290,38 @@ class WeatherGenerator:
     seed : int
         Weather seed; the same seed gives the same weather everywhere.
     t0, p0 : float
-        Temperature intercept [°C] and precipitation scale [mm yr-1] (defaults tuned to the study).
+        Background temperature intercept [°C] and precipitation scale [mm yr-1] (tuned to the study).
+    stations : bool
+        Anchor the climatology to the bundled station normals (``False``: the background alone).
+    exclude : tuple of str
+        Station names left out of the anchoring (leave-one-out validation).
     """
 
     seed: int = 1979
     t0: float = T0_DEFAULT
     p0: float = P0_DEFAULT
+    stations: bool = True
+    exclude: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
         """One line for provenance and reports."""
+        anchor = (f", climatology fitted to {len(fit_station_climate(self.exclude).names)} station normals"
+                  if self.stations else "")
         return (f"SYNTHETIC weather from tpcarbon's seeded generator (seed {self.seed}), tuned to the study's plateau "
-                f"means ({T_MEAN_TARGET} °C, {P_MEAN_TARGET:.0f} mm, +{T_TREND} °C/yr, +{P_TREND} mm/yr) - "
-                "not observations")
+                f"means ({T_MEAN_TARGET} °C, {P_MEAN_TARGET:.0f} mm, +{T_TREND} °C/yr, +{P_TREND} mm/yr){anchor} - "
+                "generated weather, not observations")
+
+    def temperature_at(self, temp_c: NDArray, elev_from: NDArray, elev_to: NDArray) -> NDArray[np.float64]:
+        """Move temperatures [°C] from one elevation to another [m] with the climatology's elevation profile.
+
+        With the station fit: the difference of its (quadratic) elevation terms; the background: 6 K km-1.
+        """
+        zf, zt = np.asarray(elev_from, dtype=np.float64) / 1000.0, np.asarray(elev_to, dtype=np.float64) / 1000.0
+        if not self.stations:
+            return temp_c - _LAPSE * 1000.0 * (zt - zf)
+        c = fit_station_climate(self.exclude).coef["t"]
+        return temp_c + c[1] * (zt - zf) + c[4] * ((zt - Z_QUAD_KM) ** 2 - (zf - Z_QUAD_KM) ** 2)
 
     # ------------------------------------------------------------------ climatology
     def climatology(self, lat: NDArray, lon: NDArray, elev: NDArray) -> dict[str, NDArray]:
@@ -182,14 +331,37 @@ class WeatherGenerator:
         -------
         dict
             ``temp_c`` annual mean air temperature [°C], ``prec_mm`` annual precipitation
-            [mm yr-1], ``temp_amp`` seasonal half-range [K], ``monsoon`` monsoon share weight [-].
+            [mm yr-1], ``temp_harm`` (ncell, 4) harmonic coefficients of the seasonal cycle [K] (basis
+            :func:`harmonics`), ``monsoon`` monsoon share weight [-].
         """
         lat, lon, elev = (np.asarray(a, dtype=np.float64) for a in (lat, lon, elev))
-        temp = self.t0 - _LAPSE * elev - 0.45 * (lat - 33.0)
-        basin = np.where(lat > 35.5, 0.25 + 0.75 * np.clip((elev - 2900.0) / 900.0, 0.0, 1.0), 1.0)
-        prec = self.p0 * np.exp(0.065 * (lon - 90.0) - 0.20 * (lat - 33.0)) * basin
+        if self.stations:
+            f = fit_station_climate(self.exclude)
+            temp = f.field("t", lat, lon, elev)
+            harm = np.stack([f.field(k, lat, lon, elev) for k in ("c1", "s1", "c2", "s2")], axis=-1)
+            prec = np.exp(f.field("p", lat, lon, elev))
+        else:
+            temp, amp, prec = _background(self.t0, self.p0, lat, lon, elev)
+            # a cosine peaking on day 196 with half-range amp: c1 = amp cos(196 ω), s1 = amp sin(196 ω)
+            harm = np.stack([amp * np.cos(196.0 * _OMEGA), amp * np.sin(196.0 * _OMEGA), 0 * amp, 0 * amp], -1)
         monsoon = np.clip((lon - 75.0) / 15.0, 0.3, 1.0)
-        return {"temp_c": temp, "prec_mm": prec, "temp_amp": 9.0 + 0.5 * (lat - 30.0), "monsoon": monsoon}
+        return {"temp_c": temp, "prec_mm": prec, "temp_harm": harm, "monsoon": monsoon}
+
+    def monthly_temperature(self, lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
+        """Climatological monthly mean air temperature [°C], shape (12, ncell) (at the mid-month days)."""
+        c = self.climatology(lat, lon, elev)
+        return c["temp_c"][None, :] + np.einsum("mk,nk->mn", harmonics(MID_DOY), c["temp_harm"])
+
+    @staticmethod
+    def cloud_fraction(prec_month_mm_per_day: NDArray) -> NDArray[np.float64]:
+        """Monthly mean cloud fraction ``1 - n/N`` from the month's precipitation rate [mm d-1].
+
+        .. math:: c = 1 - \\mathrm{clip}(a - b \\ln(1 + p), 0.05, 0.95)
+
+        with ``(a, b)`` of :func:`tpcarbon.forcing.stations.fit_sunshine_precipitation`.
+        """
+        a, b = st_mod.fit_sunshine_precipitation()
+        return 1.0 - np.clip(a - b * np.log1p(np.asarray(prec_month_mm_per_day, dtype=np.float64)), 0.05, 0.95)
 
     @staticmethod
     def monthly_precip_weights(monsoon: NDArray) -> NDArray:
@@ -265,13 +437,15 @@ class WeatherGenerator:
         prec_mm_3h = daily[day_of] * shape[np.arange(nt) % 8]
         prec = prec_mm_3h / 3.0  # mm h-1 over the 3 h ending at the stamp
 
-        # cloudiness and seasonality indices
+        # cloudiness (monthly mean from the month's precipitation, wet days cloudier) and seasonality index
         season = np.exp(-(((doy[:, None] - 200.0) / 50.0) ** 2)) * clim["monsoon"][None, :]
-        cloud = np.clip(0.15 + 0.3 * season + 0.45 * wet[day_of], 0.0, 0.95)
+        wet_share = wet.mean(axis=0)
+        c_month = self.cloud_fraction(target_mm / ndays)
+        cloud = np.clip(c_month[None, :] + WET_CLOUD * (wet[day_of] - wet_share[None, :]), 0.0, 0.95)
 
-        # temperature
-        tday = (clim["temp_c"] + t_year)[None, :] + clim["temp_amp"][None, :] * np.cos(
-            2 * np.pi * (doy[:, None] - 196.0) / 365.25) + dT[day_of] - 1.5 * wet[day_of]
+        # temperature (wet days 1.5 K cooler than dry ones, the month's mean kept)
+        tday = (clim["temp_c"] + t_year)[None, :] + np.einsum("tk,nk->tn", harmonics(doy), clim["temp_harm"]) \
+            + dT[day_of] - 1.5 * (wet[day_of] - wet_share[None, :])
         dtr = 13.0 - 4.0 * season - 3.0 * wet[day_of]
         phase = np.where((lst >= 5.0) & (lst < 15.0), np.cos(np.pi * (lst - 15.0) / 10.0),
                          np.cos(np.pi * ((lst - 15.0) % 24.0) / 14.0))
@@ -290,7 +464,7 @@ class WeatherGenerator:
         # radiation: shortwave mean over stamp +- 1.5 h; longwave from emissivity
         mu = coszen_interval_mean(doy[:, None], hour[:, None], lat, lon)
         ecc = 1.0 + 0.033 * np.cos(2 * np.pi * doy[:, None] / 365.0)
-        tau = (0.70 + 0.04 * elev / 1000.0)[None, :] * (1.0 - 0.6 * cloud)
+        tau = (TAU0 + TAU_Z * elev)[None, :] * (1.0 - BS / (AS + BS) * cloud)
         srad = _SOLAR_CONST * ecc * mu * tau
         e_hpa = shum * pres / (0.622 + 0.378 * shum) / 100.0
         eps_clear = 1.24 * (e_hpa / temp) ** (1.0 / 7.0)

@@ -108,6 +108,9 @@ def write_outputs(res: StudyResults, out: Path) -> dict[str, list[Path]]:
                 f.append(F.map_figure(figs / f"fig10_nep_change_{k}.png", lat, lon, mp[f"NEP_change_{k}"],
                                       f"NEP change, {SSP_LABELS[k]} future mean minus S1 mean", "g C m-2 yr-1",
                                       syn, diverging=True))
+    from tpcarbon.report.forcing_table import station_climate_outputs  # issue 13: default climate vs stations
+
+    f.extend(p for p in station_climate_outputs(res, out) if p.suffix == ".png")
     if "attribution" in res.tables:
         a = res.tables["attribution"]
         a = a[a.variable == "NEP"]
@@ -162,6 +165,10 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
     parts.append("<h2>1. Forcing</h2>")
     add_fig("fig01_forcing_temperature.png", "Plateau-mean air temperature with OLS trend")
     add_fig("fig01_forcing_precipitation.png", "Plateau-mean precipitation with OLS trend")
+    add_fig("fig02_station_climate.png", "Generated-weather climatology with the station normals (data/"
+            "tp_station_normals.csv) on top, and station against cell (temperature lapse-adjusted)")
+    if (run_dir / "tables" / "station_climate.csv").exists() and "fig02_station_climate.png" in fig:
+        parts.append(_table(pd.read_csv(run_dir / "tables" / "station_climate.csv"), "station_climate"))
     parts.append("<h2>2. NEP 1979-2018: series, decades, maps</h2>")
     add_fig("fig03_nep_series.png", "Plateau-mean NEP of the control run")
     if "trends" in t:
