@@ -15,12 +15,15 @@ from typing import NamedTuple
 import numpy as np
 from numba import njit, prange
 
+from tpcarbon.constants import SECSPYR
 from tpcarbon.errors import ModelError
+from tpcarbon.io.ndep import default_ndep
 from tpcarbon.forcing.stream import DT_FORCING, FORCING_VARS, ForcingChunk
 from tpcarbon.model.columns import LAYER_DZ, LAYER_Z, LAYER_ZI, Columns, build_columns
 from tpcarbon.model.state import (
     C_ANNAVG_T2M,
     C_DAYL,
+    C_FPI,
     C_NALT_LAST,
     C_PBOT240,
     C_PCO2_240,
@@ -40,6 +43,11 @@ from tpcarbon.model.state import (
     O_TOTLITC,
     O_TOTSOMC,
     O_TOTVEGC,
+    O_SMINN,
+    O_TOTECOSYSN,
+    O_TOTLITN,
+    O_TOTSOMN,
+    O_TOTVEGN,
     OUT_FLUX,
     OUT_MAX,
     OUT_NAMES,
@@ -61,8 +69,17 @@ from tpcarbon.model.state import (
     State,
     empty_state,
 )
-from tpcarbon.model.step import NPOUT, NSCRATCH, carbon_totals, init_structure, step_cell, update_profiles
-from tpcarbon.model.vegetation import NVOUT
+from tpcarbon.model.daily import BW_WIDTH, NBW
+from tpcarbon.model.step import (
+    NPOUT,
+    NSCRATCH,
+    carbon_totals,
+    init_structure,
+    nitrogen_totals,
+    step_cell,
+    update_profiles,
+)
+from tpcarbon.model.vegetation import NFLUXCOL, NVOUT
 from tpcarbon.params.fixed import (
     ANNAVG_T2M_INIT,
     LUNA_ENZS_INIT,
@@ -78,6 +95,8 @@ from tpcarbon.params.fixed import (
 from tpcarbon.params.pft import (
     PFT_EVERGREEN,
     PFT_FROOT_LEAF,
+    PFT_FROOTCN,
+    PFT_LEAFCN,
     PFT_SLATOP,
     Params,
     load_params,
@@ -92,6 +111,9 @@ from tpcarbon.surface.domain import Domain
 #: CLM5 cold-starts from a small seed; starting near LAI 1 lets an evergreen canopy reach equilibrium
 #: within one 20-year AD cycle (a spin-up choice, irrelevant once spun up).
 COLD_START_LAI = 1.0
+
+#: Nitrogen modes of the model (``ModelOptions.nitrogen``).
+NITROGEN_MODES = {"coupled": "CLM5 coupled N cycle", "fun-lite": "carbon only, fixed N cost (D6)"}
 
 #: Patch slots that hold NaN until LUNA's first day ends (CLM ``spval``).
 LUNA_UNSET_SLOTS = [P_PAR240D, P_PAR240X, P_TVEG10_DAY, P_TVEG10_NIGHT, P_RH10, P_RB10]
@@ -112,7 +134,10 @@ class ModelOptions(NamedTuple):
     spin_accumulate : bool
         Accumulate the terms of the matrix spin-up.
     balance_tol : float
-        Allowed relative carbon imbalance per year (1e-9).
+        Allowed relative carbon (and nitrogen) imbalance per year (1e-9).
+    nitrogen : str
+        ``"coupled"`` (default): CLM5's nitrogen cycle (FUN, soil mineral N, flexible C:N, N-limited
+        decomposition); ``"fun-lite"``: carbon only, a fixed N cost κ (departure D6).
     """
 
     dt: float = DT_FORCING
@@ -120,6 +145,7 @@ class ModelOptions(NamedTuple):
     ad_mode: bool = False
     spin_accumulate: bool = False
     balance_tol: float = 1.0e-9
+    nitrogen: str = "coupled"
 
 
 class ChunkOutput(NamedTuple):
@@ -172,9 +198,9 @@ def time_info(times: np.ndarray, dt: float = DT_FORCING) -> tuple[np.ndarray, np
 
 @njit(parallel=True, cache=True, error_model="numpy")
 def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol,
-               tkdry, csol, texture_t, f13, ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, pheno, col, tsoi, liq, ice,
-               soilc, acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode,
-               spin_on, tol_step, out, err):
+               tkdry, csol, texture_t, f13, ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, vegn, pheno, col, tsoi,
+               liq, ice, soilc, soiln, acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd,
+               dt, n_sub, ad_mode, spin_on, with_n, ndep, tol_step, out, err):
     ncell = forc.shape[1]
     nt = forc.shape[2]
     npatch = pft_idx.shape[1]
@@ -182,14 +208,17 @@ def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, wats
     for c in prange(ncell):
         sc = np.zeros((NSCRATCH, nlevgrnd + 1))
         prof = np.zeros((npatch, nlevsoi))
-        fl = np.zeros((NVEGC, 3))
+        fl = np.zeros((NVEGC, NFLUXCOL))
         vout = np.zeros((npatch, NVOUT))
         pout = np.zeros((npatch, NPOUT))
         rootr_p = np.zeros((npatch, nlevsoi))
+        bw = np.zeros((NBW, BW_WIDTH))
         mu_sub = np.zeros(max(n_sub, 1))
         update_profiles(col[c], rootfr_c[c], nlevsoi, z_l, sc, prof)
         veg, lit, som = carbon_totals(vegc[c], frac[c], soilc[c], acc[c], dz_l, nlevsoi)
         tot_prev = veg + lit + som
+        vn, ln, sn, mn = nitrogen_totals(vegn[c], frac[c], soiln[c], acc[c], dz_l, nlevsoi)
+        totn_prev = vn + ln + sn + mn
         for t in range(nt):
             cd = calday[t]
             mu = calc_coszen_mean(cd, half, lat[c], lon[c])
@@ -199,15 +228,14 @@ def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, wats
             dayl_today = 0.0
             if new_day:
                 dayl_today = calc_daylength(lat[c], calc_declination(np.floor(cd) + 0.5))
-            g, a, h = step_cell(
+            g, a, h, dn = step_cell(
                 forc[0, c, t], forc[1, c, t], forc[2, c, t], forc[3, c, t], forc[4, c, t], forc[5, c, t],
                 forc[6, c, t], co2[t], cd, new_day, (flags[t] & 2) != 0, (flags[t] & 4) != 0, dayl_today,
                 lat[c], lon[c], dayl_max[c], pft_idx[c], frac[c], watsat[c], bsw[c], sucsat[c], hksat[c], tksol[c],
-                tkdry[c], csol[c], texture_t[c], f13[c], ad_lat[c], rootfr_w[c], rootfr_c[c], fdepth, soil_color[c], vegc[c],
-                pheno[c], col[c], tsoi[c], liq[c], ice[c], soilc[c], acc[c], spin[c], vspin[c], pft, sp, base_k,
-                q10_norm,
-                dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on, mu, mu_sub, sc, prof, rootr_p, fl, vout, pout,
-                out[c])
+                tkdry[c], csol[c], texture_t[c], f13[c], ad_lat[c], rootfr_w[c], rootfr_c[c], fdepth, soil_color[c],
+                vegc[c], vegn[c], pheno[c], col[c], tsoi[c], liq[c], ice[c], soilc[c], soiln[c], acc[c], spin[c],
+                vspin[c], pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on,
+                with_n, ndep[c], mu, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out[c])
             veg, lit, som = carbon_totals(vegc[c], frac[c], soilc[c], acc[c], dz_l, nlevsoi)
             tot = veg + lit + som
             resid = tot - tot_prev - (g - a - h)
@@ -218,6 +246,22 @@ def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, wats
                 err[c, 3] = tot
                 break
             tot_prev = tot
+            vn, ln, sn, mn = nitrogen_totals(vegn[c], frac[c], soiln[c], acc[c], dz_l, nlevsoi)
+            totn = vn + ln + sn + mn
+            if with_n:
+                residn = totn - totn_prev - dn
+                if not (abs(residn) <= tol_step * max(abs(totn), 1.0)):
+                    err[c, 0] = 2.0
+                    err[c, 1] = t
+                    err[c, 2] = residn
+                    err[c, 3] = totn
+                    break
+            totn_prev = totn
+            out[c, O_TOTVEGN] += vn
+            out[c, O_TOTLITN] += ln
+            out[c, O_TOTSOMN] += sn
+            out[c, O_SMINN] += mn
+            out[c, O_TOTECOSYSN] += totn
             out[c, O_TOTVEGC] += veg
             out[c, O_TOTLITC] += lit
             out[c, O_TOTSOMC] += som
@@ -253,6 +297,10 @@ class Model:
         self.pft_matrix = self.params.pft_matrix
         self.base_k = base_rates(self.params)
         self.q10_norm = float(calc_q10_normalisation(self.params.scalar.q10_mr))
+        if self.options.nitrogen not in NITROGEN_MODES:
+            raise ValueError(f"ModelOptions.nitrogen must be one of {sorted(NITROGEN_MODES)}, "
+                             f"got {self.options.nitrogen!r}")
+        self.with_n = self.options.nitrogen == "coupled"
 
     def with_options(self, **changes) -> Model:
         """A shallow copy with some options changed (columns are shared)."""
@@ -289,6 +337,12 @@ class Model:
         s.pheno[:, :, P_PNLC] = LUNA_PNLC_INIT
         s.pheno[:, :, P_ENZS] = LUNA_ENZS_INIT
         s.pheno[:, :, LUNA_UNSET_SLOTS] = np.nan
+        # nitrogen cold start (CNVegNitrogenStateType / SoilBiogeochemNitrogenStateType ``InitCold``): tissue N at
+        # the target C:N of leaf, fine root and dead stem; SOM N = C / CN; litter N 0 (no litter); mineral N 0
+        sp = self.params.scalar
+        for pool, cn in ((S1, sp.cn_s1_bgc), (S2, sp.cn_s2_bgc), (S3, sp.cn_s3_bgc)):
+            s.soiln[:, pool, :] = s.soilc[:, pool, :] / cn
+        s.col[:, C_FPI] = 1.0
         s.col[:, C_PCO2_240] = LUNA_PCO2_240_INIT
         s.col[:, C_PO2_240] = LUNA_PO2_240_INIT
         s.col[:, C_PBOT240] = LUNA_PBOT240_INIT
@@ -308,6 +362,10 @@ class Model:
                     s.vegc[c, p, LEAFC_STOR] = 2.0 * leafc
                     s.vegc[c, p, FROOTC_STOR] = 2.0 * leafc * pft[ip, PFT_FROOT_LEAF]
                     s.pheno[c, p, P_DORMANT] = 1.0
+                if self.with_n:
+                    for k, cn in ((LEAFC, pft[ip, PFT_LEAFCN]), (LEAFC_STOR, pft[ip, PFT_LEAFCN]),
+                                  (FROOTC, pft[ip, PFT_FROOTCN]), (FROOTC_STOR, pft[ip, PFT_FROOTCN])):
+                        s.vegn[c, p, k] = s.vegc[c, p, k] / cn
         decl_jan1 = calc_declination(1.0)
         for c in range(n):
             dl = calc_daylength(self.columns.lat[c], decl_jan1)
@@ -318,7 +376,8 @@ class Model:
         return s
 
     # ------------------------------------------------------------------ time loop
-    def run_chunk(self, state: State, chunk: ForcingChunk, co2_ppm: np.ndarray | float) -> ChunkOutput:
+    def run_chunk(self, state: State, chunk: ForcingChunk, co2_ppm: np.ndarray | float,
+                  ndep: np.ndarray | float | None = None) -> ChunkOutput:
         """Advance ``state`` (in place) through one forcing chunk.
 
         Parameters
@@ -329,6 +388,9 @@ class Model:
             Canonical forcing, arrays (nt, ncell).
         co2_ppm : float or ndarray, shape (nt,)
             Atmospheric CO2 at each step [ppm].
+        ndep : float or ndarray, shape (ncell,), optional
+            Atmospheric N deposition [g N m-2 yr-1]; default: the plateau default of the chunk's year
+            (:func:`tpcarbon.io.ndep.default_ndep`).
 
         Returns
         -------
@@ -342,16 +404,21 @@ class Model:
             forc[k] = np.asarray(getattr(chunk, name), dtype=np.float64).T
         co2 = np.broadcast_to(np.asarray(co2_ppm, dtype=np.float64), (nt,)).copy()
         calday, flags = time_info(chunk.time, opts.dt)
+        if ndep is None:
+            ndep = default_ndep(chunk.year)
+        ndep_rate = np.broadcast_to(np.asarray(ndep, dtype=np.float64), (self.domain.ncell,)) / SECSPYR
+        ndep_rate = np.ascontiguousarray(ndep_rate)
         out = np.zeros((self.domain.ncell, NOUT))
         err = np.zeros((self.domain.ncell, 4))
         steps_per_year = 365.0 * 86400.0 / opts.dt
         _run_cells(forc, co2, calday, flags, cols.lat, cols.lon, cols.dayl_max, cols.pft, cols.frac, cols.watsat,
                    cols.bsw, cols.sucsat, cols.hksat, cols.tksol, cols.tkdry, cols.csol, cols.texture_t, cols.f13,
-                   cols.ad_lat, cols.rootfr_w, cols.rootfr_c, cols.fdepth, cols.soil_color, state.vegc, state.pheno, state.col,
-                   state.tsoi, state.h2oliq, state.h2oice, state.soilc, state.bgc_acc, state.spin_acc, state.veg_spin,
-                   self.pft_matrix, self.params.scalar, self.base_k, self.q10_norm, LAYER_DZ, LAYER_Z, LAYER_ZI,
-                   NLEVSOI, NLEVGRND, opts.dt, opts.n_substeps, opts.ad_mode, opts.spin_accumulate,
-                   opts.balance_tol / steps_per_year, out, err)
+                   cols.ad_lat, cols.rootfr_w, cols.rootfr_c, cols.fdepth, cols.soil_color, state.vegc, state.vegn,
+                   state.pheno, state.col, state.tsoi, state.h2oliq, state.h2oice, state.soilc, state.soiln,
+                   state.bgc_acc, state.spin_acc, state.veg_spin, self.pft_matrix, self.params.scalar, self.base_k,
+                   self.q10_norm, LAYER_DZ, LAYER_Z, LAYER_ZI, NLEVSOI, NLEVGRND, opts.dt, opts.n_substeps,
+                   opts.ad_mode, opts.spin_accumulate, self.with_n, ndep_rate, opts.balance_tol / steps_per_year, out,
+                   err)
         self._raise_on_error(err, chunk, state)
         check_finite(state, self.domain, chunk)
         for k, name in enumerate(OUT_NAMES):
@@ -366,6 +433,12 @@ class Model:
         c = int(bad[0])
         t = int(err[c, 1])
         when = str(chunk.time[t])
+        if err[c, 0] == 2.0:
+            raise ModelError(
+                f"nitrogen balance violated in cell {c} (lat {self.columns.lat[c]:.2f}, lon {self.columns.lon[c]:.2f}) "
+                f"at step {t} ({when}): residual {err[c, 2]:.3e} g N m-2 of total {err[c, 3]:.6e}; "
+                f"pools: vegetation {state.vegn[c].sum():.4e} g N m-2, soil {state.soiln[c].sum():.4e} g N m-3 summed. "
+                "This is a model bug, not an input problem: report it with the study file")
         raise ModelError(
             f"carbon balance violated in cell {c} (lat {self.columns.lat[c]:.2f}, lon {self.columns.lon[c]:.2f}) "
             f"at step {t} ({when}): residual {err[c, 2]:.3e} g C m-2 of total {err[c, 3]:.6e}; "

@@ -30,8 +30,23 @@ LIVECROOTC, LIVECROOTC_STOR, LIVECROOTC_XFER = 12, 13, 14
 DEADCROOTC, DEADCROOTC_STOR, DEADCROOTC_XFER = 15, 16, 17
 #: Excess maintenance respiration pool (may be negative; spec §4.1).
 XSMRPOOL = 18
-NVEGC = 19
-VEGC_NAMES = tuple(f"{t}c{s}" for t in TISSUES for s in ("", "_storage", "_xfer")) + ("xsmrpool",)
+#: Carbon available for allocation accumulated over the day (CLM ``cpool``): GPP − MR − xsmr recovery of each
+#: step, allocated (FUN/N cost, growth respiration, new tissue) once a day (departure D21).
+CPOOL = 19
+NVEGC = 20
+VEGC_NAMES = tuple(f"{t}c{s}" for t in TISSUES for s in ("", "_storage", "_xfer")) + ("xsmrpool", "cpool")
+
+# ---------------------------------------------------------------- vegetation nitrogen (g N m-2 of patch)
+#: N beside every tissue C pool, with the same index as the C pool (leafn = LEAFC, ...), then CLM's
+#: retranslocated-N pool, the plant N pool, and today's leaf litterfall awaiting FUN's retranslocation split
+#: (its N and its C).
+RETRANSN = 18
+NPOOL = 19
+LEAFN_FALL = 20           # N of today's leaf litterfall, not yet split into litter and retranslocation [g N m-2]
+LEAFC_FALL = 21           # C of today's leaf litterfall (for FUN's falling-leaf C) [g C m-2]
+NVEGN = 22
+VEGN_NAMES = tuple(f"{t}n{s}" for t in TISSUES for s in ("", "_storage", "_xfer")) + (
+    "retransn", "npool", "leafn_fall_day", "leafc_fall_day")
 
 # ---------------------------------------------------------------- phenology and structure (per patch)
 P_DORMANT = 0
@@ -104,15 +119,33 @@ C_PO2_240 = 16        # 10-day running mean O2 partial pressure [Pa]
 C_PBOT240 = 17        # 10-day running mean surface pressure [Pa]
 C_RUNMEAN_N = 18      # steps in those running means (CLM ``runmean`` count)
 C_SNOW_AGE = 19       # non-dimensional snow age of the BATS snow albedo [-]
-NCOL = 20
+C_QDRAI_DAY = 20      # drainage out of the soil column accumulated today [kg m-2]
+C_QSURF_DAY = 21      # surface runoff accumulated today [kg m-2]
+C_ANNET = 22          # 365-day running mean of total evapotranspiration [kg m-2 s-1] (CLM ``AnnET``)
+C_ANNET_N = 23        # steps in that running mean
+C_ET_DAY = 24         # evapotranspiration accumulated today [kg m-2]
+C_FPI = 25            # fraction of potential immobilisation met on the last day (column) [-]
+NCOL = 26
 COL_NAMES = ("snow_w", "snow_h", "snow_t", "t10", "prec10", "annavg_t2m", "ann_tsum", "ann_n", "altmax",
              "altmax_lastyear", "nalt_lastyear", "prev_dayl", "dayl", "day_n", "spin_ndays", "pco2_240",
-             "po2_240", "pbot240", "runmean_n", "snow_age")
+             "po2_240", "pbot240", "runmean_n", "snow_age", "qdrai_day", "qsurf_day", "annet", "annet_n",
+             "et_day", "fpi")
+
+# ---------------------------------------------------------------- soil nitrogen (per layer, g N m-3)
+#: rows 0-6: N of the decomposing pools CWD, L1, L2, L3, S1, S2, S3 (same order as ``soilc``);
+#: rows 7, 8: mineral NH4+ and NO3-.
+SN_NH4 = 7
+SN_NO3 = 8
+NSOILN = 9
 
 # ---------------------------------------------------------------- soil BGC daily accumulators (per layer)
-#: rows 0-3: litter inputs to CWD, L1, L2, L3 accumulated today [g C m-3]; row 4: Σ f_T f_W over today's steps.
+#: rows 0-3: litter inputs to CWD, L1, L2, L3 accumulated today [g C m-3]; row 4: Σ f_T f_W over today's steps;
+#: rows 5-8: the N of those inputs [g N m-3]; rows 9, 10: Σ f_T and Σ f_W (nitrification); row 11: Σ liquid
+#: water [kg m-2] (for the day-mean soil moisture of denitrification / leaching).
 A_IN_CWD, A_IN_L1, A_IN_L2, A_IN_L3, A_XI = 0, 1, 2, 3, 4
-NACC = 5
+A_INN_CWD, A_INN_L1, A_INN_L2, A_INN_L3 = 5, 6, 7, 8
+A_TSCAL, A_WSCAL = 9, 10
+NACC = 11
 #: spin-up matrix accumulators (per layer, summed over days): rows 0-3 litter inputs to CWD, L1, L2, L3 [g C m-3];
 #: rows 4-10 the daily loss fraction λ of each pool [-]; row 11 the mixing coefficient D at the layer's bottom
 #: interface [m2 s-1]; rows 12-18 the decomposed carbon λ·P [g C m-3]; rows 19-25 the stock exposed to
@@ -148,6 +181,10 @@ class State(NamedTuple):
         Matrix spin-up accumulators.
     veg_spin : ndarray, shape (ncell, npatch, 2)
         Spin-up accumulators of the carbon flowing into dead stem and dead coarse root [g C m-2].
+    vegn : ndarray, shape (ncell, npatch, NVEGN)
+        Vegetation nitrogen pools [g N m-2 of patch] (zero in the carbon-only ``fun-lite`` mode).
+    soiln : ndarray, shape (ncell, NSOILN, NLEVSOI)
+        Decomposing-pool N and mineral NH4, NO3 [g N m-3].
     """
 
     vegc: np.ndarray
@@ -160,6 +197,8 @@ class State(NamedTuple):
     bgc_acc: np.ndarray
     spin_acc: np.ndarray
     veg_spin: np.ndarray
+    vegn: np.ndarray
+    soiln: np.ndarray
 
     @property
     def ncell(self) -> int:
@@ -194,6 +233,8 @@ def empty_state(ncell: int, npatch: int) -> State:
         bgc_acc=z((ncell, NACC, NLEVSOI)),
         spin_acc=z((ncell, NSPIN, NLEVSOI)),
         veg_spin=z((ncell, npatch, 2)),
+        vegn=z((ncell, npatch, NVEGN)),
+        soiln=z((ncell, NSOILN, NLEVSOI)),
     )
 
 
@@ -201,16 +242,21 @@ def empty_state(ncell: int, npatch: int) -> State:
 #: Output slots accumulated per cell over a chunk; fluxes are sums [g C m-2], states are sums of
 #: per-step values (divided by the step count by the driver), maxima are maxima.
 OUT_FLUX = ("GPP", "NPP", "AR", "MR", "GR", "HR", "NEP", "PRECIP", "QVEGT", "QVEGE", "QSOIL", "TV_ITER_FAIL",
-            "TV_ITER_STEPS")
+            "TV_ITER_STEPS", "NDEP_TO_SMINN", "NFIX", "FFIX_TO_SMINN", "F_DENIT", "F_N2O_NIT", "SMIN_NO3_LEACHED",
+            "SMIN_NO3_RUNOFF", "SMINN_TO_PLANT", "NUPTAKE_C", "RETRANSN_TO_NPOOL")
 OUT_STATE = ("TLAI", "TOTVEGC", "TOTLITC", "TOTSOMC", "TOTECOSYSC", "TBOT", "FSDS", "TSOI_10CM", "H2OSOI_1M",
-             "FSH", "EFLX_LH_TOT", "SNOWDP", "TV", "TG", "TSA", "FSA", "FSR", "FIRE", "FGR", "BTRAN")
+             "FSH", "EFLX_LH_TOT", "SNOWDP", "TV", "TG", "TSA", "FSA", "FSR", "FIRE", "FGR", "BTRAN",
+             "NPOOL", "SMINN", "SMIN_NH4", "SMIN_NO3", "TOTVEGN", "TOTLITN", "TOTSOMN", "TOTECOSYSN", "FPI",
+             "LEAFCN")
 OUT_MAX = ("ALT", "EBAL_ERR_MAX")
 OUT_NAMES = OUT_FLUX + OUT_STATE + OUT_MAX
 NOUT = len(OUT_NAMES)
 O = {name: i for i, name in enumerate(OUT_NAMES)}
 (O_GPP, O_NPP, O_AR, O_MR, O_GR, O_HR, O_NEP, O_PRECIP, O_QVEGT, O_QVEGE, O_QSOIL, O_TV_ITER_FAIL,
- O_TV_ITER_STEPS) = (O[n] for n in OUT_FLUX)
+ O_TV_ITER_STEPS, O_NDEP_TO_SMINN, O_NFIX, O_FFIX_TO_SMINN, O_F_DENIT, O_F_N2O_NIT, O_SMIN_NO3_LEACHED,
+ O_SMIN_NO3_RUNOFF, O_SMINN_TO_PLANT, O_NUPTAKE_C, O_RETRANSN_TO_NPOOL) = (O[n] for n in OUT_FLUX)
 (O_TLAI, O_TOTVEGC, O_TOTLITC, O_TOTSOMC, O_TOTECOSYSC, O_TBOT, O_FSDS, O_TSOI_10CM, O_H2OSOI_1M, O_FSH,
- O_EFLX_LH_TOT, O_SNOWDP, O_TV, O_TG, O_TSA, O_FSA, O_FSR, O_FIRE, O_FGR, O_BTRAN) = (O[n] for n in OUT_STATE)
+ O_EFLX_LH_TOT, O_SNOWDP, O_TV, O_TG, O_TSA, O_FSA, O_FSR, O_FIRE, O_FGR, O_BTRAN, O_NPOOL, O_SMINN, O_SMIN_NH4,
+ O_SMIN_NO3, O_TOTVEGN, O_TOTLITN, O_TOTSOMN, O_TOTECOSYSN, O_FPI, O_LEAFCN) = (O[n] for n in OUT_STATE)
 O_ALT = O["ALT"]
 O_EBAL_ERR_MAX = O["EBAL_ERR_MAX"]

@@ -16,6 +16,7 @@ from numba import njit
 
 from tpcarbon.constants import (
     CPICE,
+    SECSPDAY,
     DENH2O,
     DENICE,
     HFUS,
@@ -26,7 +27,7 @@ from tpcarbon.constants import (
     TFRZ,
     UMOL_C_TO_G_C,
 )
-from tpcarbon.model.bgc import soil_bgc_day
+from tpcarbon.model.daily import bgc_end_of_day
 from tpcarbon.model.canopy import (
     bare_ground_fluxes,
     canopy_fluxes,
@@ -44,12 +45,21 @@ from tpcarbon.model.state import (
     A_IN_L1,
     A_IN_L2,
     A_IN_L3,
+    A_INN_CWD,
+    A_INN_L1,
+    A_INN_L2,
+    A_INN_L3,
+    A_TSCAL,
+    A_WSCAL,
     A_XI,
     C_ALTMAX,
     C_ALTMAX_LAST,
     C_ANN_N,
     C_ANN_TSUM,
     C_ANNAVG_T2M,
+    C_ANNET,
+    C_ANNET_N,
+    C_ET_DAY,
     C_DAY_N,
     C_DAYL,
     C_NALT_LAST,
@@ -58,6 +68,8 @@ from tpcarbon.model.state import (
     C_PO2_240,
     C_PREC10,
     C_PREV_DAYL,
+    C_QDRAI_DAY,
+    C_QSURF_DAY,
     C_RUNMEAN_N,
     C_SNOW_AGE,
     C_SNOW_H,
@@ -66,8 +78,19 @@ from tpcarbon.model.state import (
     C_SPIN_NDAYS,
     C_T10,
     DEADSTEMC,
+    C_FPI,
     LEAFC,
+    LEAFC_FALL,
+    NPOOL,
     NVEGC,
+    NVEGN,
+    O_FPI,
+    O_LEAFCN,
+    O_NPOOL,
+    O_SMIN_NH4,
+    O_SMIN_NO3,
+    SN_NH4,
+    SN_NO3,
     O_ALT,
     O_AR,
     O_BTRAN,
@@ -121,16 +144,20 @@ from tpcarbon.model.vegetation import (
     V_CWD_ABOVE,
     V_CWD_BELOW,
     V_FROOTLIT,
-    V_GR,
+    V_CWD_ABOVE_N,
+    V_CWD_BELOW_N,
+    V_FROOTLIT_N,
     V_L1_ABOVE,
+    V_L1_ABOVE_N,
     V_L1_BELOW,
+    V_L1_BELOW_N,
     V_LEAFLIT,
     V_MR,
-    V_NCOST,
     vegetation_patch,
 )
 from tpcarbon.params.fixed import (
     AD_DEADWOOD_FACTOR,
+    ANNET_PERIOD_DAYS,
     DEWMX,
     FWET_EXP,
     FWET_MAX,
@@ -171,6 +198,7 @@ from tpcarbon.physics.albedo import (
 )
 from tpcarbon.physics.atmosphere import calc_air_density, calc_direct_fractions, calc_qsat, calc_snow_fraction
 from tpcarbon.physics.luna import calc_luna_acc24_step, calc_runmean_step
+from tpcarbon.physics.soil_n import calc_runmean_update
 from tpcarbon.physics.respiration import calc_mr_q10_factor
 from tpcarbon.physics.snow import calc_fresh_snow_density, calc_snow_compaction, calc_snow_cover_fraction
 from tpcarbon.physics.soil_bgc import (
@@ -252,6 +280,36 @@ def carbon_totals(vegc, frac, soilc, acc, dz, nlev):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def nitrogen_totals(vegn, frac, soiln, acc, dz, nlev):
+    """Nitrogen stocks of a cell [g N m-2]: vegetation (all pools incl. retranslocated, plant and falling-leaf
+    N, patch-weighted), litter + CWD (incl. inputs in transit), soil organic matter, mineral N (NH4 + NO3).
+
+    Returns
+    -------
+    (float, float, float, float)
+        TOTVEGN, TOTLITN, TOTSOMN, SMINN [g N m-2]; their sum is TOTECOSYSN.
+    """
+    veg = 0.0
+    for p in range(vegn.shape[0]):
+        if frac[p] > 0.0:
+            s = 0.0
+            for i in range(LEAFC_FALL):      # every slot below LEAFC_FALL holds N; LEAFC_FALL holds carbon
+                s += vegn[p, i]
+            veg += frac[p] * s
+    lit = 0.0
+    som = 0.0
+    smin = 0.0
+    for j in range(nlev):
+        sl = 0.0
+        for i in range(4):
+            sl += soiln[i, j] + acc[A_INN_CWD + i, j]
+        lit += sl * dz[j]
+        som += (soiln[4, j] + soiln[5, j] + soiln[6, j]) * dz[j]
+        smin += (soiln[SN_NH4, j] + soiln[SN_NO3, j]) * dz[j]
+    return veg, lit, som, smin
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def update_profiles(col, rootfr_c, nlev, z, sc, prof):
     """Recompute the litter input profiles for the layers thawed last year."""
     nalt = int(col[C_NALT_LAST])
@@ -283,15 +341,16 @@ def init_structure(pft_idx, frac, vegc, pheno, pft, ad_mode):
 @njit(cache=True, nogil=True, error_model="numpy")
 def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, end_of_year, dayl_today,
               lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol, tkdry, csol, texture_t, f13,
-              ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, pheno, col, tsoi, liq, ice, soilc, acc, spin,
-              vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on,
-              mu_mean, mu_sub, sc, prof, rootr_p, fl, vout, pout, out):
+              ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, vegn, pheno, col, tsoi, liq, ice, soilc, soiln,
+              acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode,
+              spin_on, with_n, ndep, mu_mean, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out):
     """Advance one cell by one forcing step (see the module docstring for the order).
 
     Returns
     -------
-    (float, float, float)
-        GPP, AR and HR of the step [g C m-2] (for the balance check).
+    (float, float, float, float)
+        GPP, AR and HR of the step [g C m-2], and the cell's N inputs minus outputs [g N m-2] (for the balance
+        checks).
     """
     npatch = pft_idx.shape[0]
     # ---------------------------------------------------------------- forcing derivations
@@ -444,8 +503,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
                 fsun = 0.0
                 laisun = 0.0
                 laisha = elai
-            n_area = leaf_n_area(vegc[p, LEAFC] / pft[ip, PFT_LEAFCN], ph[P_TLAI], pft[ip, PFT_SLATOP],
-                                 pft[ip, PFT_LEAFCN])
+            leafn = vegn[p, LEAFC] if with_n else vegc[p, LEAFC] / pft[ip, PFT_LEAFCN]
+            n_area = leaf_n_area(leafn, ph[P_TLAI], pft[ip, PFT_SLATOP], pft[ip, PFT_LEAFCN])
             caps = patch_capacities(ip, pft, c3, n_area, col[C_T10], dayl, dayl_max, ph[P_VCMX25], ph[P_JMX25],
                                     0.0, elai, kb, fsun, day)
             r = canopy_fluxes(ip, pft, c3, elai, esai, ph[P_HTOP], po[PO_BTRAN], caps, sparse_rd_factor(elai), day,
@@ -567,7 +626,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
             ip = pft_idx[p]
             if frac[p] <= 0.0 or ip == 0 or pout[p, PO_VEG] < 0.5 or pft[ip, PFT_C3PSN] < 0.5:
                 continue
-            luna_day(pheno[p], vegc[p, LEAFC] / pft[ip, PFT_LEAFCN], pft, ip, col[C_T10], col[C_PCO2_240], col[C_PO2_240],
+            leafn = vegn[p, LEAFC] if with_n else vegc[p, LEAFC] / pft[ip, PFT_LEAFCN]
+            luna_day(pheno[p], leafn, pft, ip, col[C_T10], col[C_PCO2_240], col[C_PO2_240],
                      col[C_PBOT240], dayl, pout[p, PO_ELAI], dt / n_sub)
     nrm = RUNMEAN_10D / dt
     col[C_PCO2_240], _ = calc_runmean_step(col[C_PCO2_240], col[C_RUNMEAN_N], nrm, co2 * 1.0e-6 * pa)
@@ -683,9 +743,14 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     for j in range(nlevsoi):
         vliq[j] = liq[j] / (DENH2O * dz_l[j])
         vice[j] = ice[j] / (DENICE * dz_l[j])
-    infil, _runoff = calc_infiltration(water_in, vliq[0], vice[0], watsat[0], hksat[0])
-    solve_soil_water(liq, ice, dz_l, z_l, watsat, bsw, sucsat, hksat, infil, sink, dt, nlevsoi,
-                     sc[R_WATER:R_WATER + 6])
+    infil, runoff = calc_infiltration(water_in, vliq[0], vice[0], watsat[0], hksat[0])
+    drainage = solve_soil_water(liq, ice, dz_l, z_l, watsat, bsw, sucsat, hksat, infil, sink, dt, nlevsoi,
+                                sc[R_WATER:R_WATER + 6])
+    col[C_QDRAI_DAY] += drainage * dt
+    col[C_QSURF_DAY] += runoff * dt
+    # 365-day running mean of evapotranspiration (free-living N fixation, CNFreeLivingFixation)
+    col[C_ANNET], col[C_ANNET_N] = calc_runmean_update(col[C_ANNET], ev_cell + evap, col[C_ANNET_N],
+                                                       ANNET_PERIOD_DAYS * SECSPDAY / dt)
     # ---------------------------------------------------------------- vegetation carbon, per patch
     ar_cell = 0.0
     mr_cell = 0.0
@@ -703,13 +768,12 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         vc = vegc[p]
         ph = pheno[p]
         tlai_old = ph[P_TLAI]
-        vegetation_patch(ip, pft, sp, vc, ph, pout[p, PO_GPP], pout[p, PO_LMR], ta, q10s, rootfr_c[p], nlevsoi, t3,
-                         psi3, col[C_PREC10], dayl, ws_flag, col[C_ANNAVG_T2M], dt, ad_mode, spin_on, vspin[p], fl,
-                         vout[p])
+        vegetation_patch(ip, pft, sp, vc, vegn[p], ph, pout[p, PO_GPP], pout[p, PO_LMR], ta, q10s, rootfr_c[p],
+                         nlevsoi, t3, psi3, col[C_PREC10], dayl, ws_flag, col[C_ANNAVG_T2M], dt, ad_mode, spin_on,
+                         with_n, vspin[p], fl, vout[p])
         vo = vout[p]
         mr_cell += fp * vo[V_MR]
-        gr_cell += fp * vo[V_GR]
-        ar_cell += fp * (vo[V_MR] + vo[V_GR] + vo[V_NCOST])
+        ar_cell += fp * vo[V_MR]
         # litter to the soil (g C m-3 over this step)
         rp = prof[p]
         lf = fp * vo[V_LEAFLIT] * dt
@@ -725,6 +789,19 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
             acc[A_IN_L2, j] += lf * pft[ip, PFT_LF_FCEL] * s + fr * pft[ip, PFT_FR_FCEL] * r
             acc[A_IN_L3, j] += lf * pft[ip, PFT_LF_FLIG] * s + fr * pft[ip, PFT_FR_FLIG] * r
             acc[A_IN_CWD, j] += ca_ * s + cb * r
+        if with_n:
+            frn = fp * vo[V_FROOTLIT_N] * dt
+            can = fp * vo[V_CWD_ABOVE_N] * dt
+            cbn = fp * vo[V_CWD_BELOW_N] * dt
+            lan = fp * vo[V_L1_ABOVE_N] * dt
+            lbn = fp * vo[V_L1_BELOW_N] * dt
+            for j in range(nlevsoi):
+                s = surf[j] / dz_l[j]
+                r = rp[j] / dz_l[j]
+                acc[A_INN_L1, j] += lan * s + (frn * pft[ip, PFT_FR_FLAB] + lbn) * r
+                acc[A_INN_L2, j] += frn * pft[ip, PFT_FR_FCEL] * r
+                acc[A_INN_L3, j] += frn * pft[ip, PFT_FR_FLIG] * r
+                acc[A_INN_CWD, j] += can * s + cbn * r
         # canopy structure
         tlai = calc_lai(vc[LEAFC], pft[ip, PFT_SLATOP], pft[ip, PFT_DSLADLAI])
         ph[P_TSAI] = calc_tsai(ph[P_TSAI], tlai_old, tlai, dt)
@@ -735,17 +812,28 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         ph[P_HBOT] = hbot
     # ---------------------------------------------------------------- decomposition scalars
     for j in range(nlevsoi):
-        acc[A_XI, j] += (calc_decomp_t_scalar(tsoi[j], sp.q10_mr, sp.froz_q10, q10_norm)
-                         * calc_decomp_w_scalar_from_saturation(liq[j] / (DENH2O * dz_l[j]), watsat[j], sucsat[j],
-                                                                bsw[j], sp.minpsi_hr, sp.maxpsi_hr))
+        ft = calc_decomp_t_scalar(tsoi[j], sp.q10_mr, sp.froz_q10, q10_norm)
+        fw = calc_decomp_w_scalar_from_saturation(liq[j] / (DENH2O * dz_l[j]), watsat[j], sucsat[j], bsw[j],
+                                                  sp.minpsi_hr, sp.maxpsi_hr)
+        acc[A_XI, j] += ft * fw
+        acc[A_TSCAL, j] += ft
+        acc[A_WSCAL, j] += fw
     col[C_DAY_N] += 1.0
+    col[C_ET_DAY] += (ev_cell + evap) * dt
     hr = 0.0
+    n_net = 0.0
     if end_of_day:
-        hl, hs = soil_bgc_day(soilc, acc, spin, col[C_DAY_N], base_k, fdepth, texture_t, f13, ad_lat,
-                              col[C_ALTMAX], col[C_ALTMAX_LAST], dz_l, z_l, zi_l, nlevsoi, sp, ad_mode, spin_on,
-                              sc[R_BGC:R_BGC + 8])
-        hr = hl + hs
+        day_s = col[C_DAY_N] * dt
+        gr_day, nc_day, hr, n_net = bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc, spin,
+                                            col, base_k, fdepth, texture_t, f13, ad_lat, liq, ice, tsoi, watsat,
+                                            sucsat, bsw, rootfr_c, prof, sc[R_SURFPROF], dz_l, z_l, zi_l, nlevsoi,
+                                            ad_mode, spin_on, with_n, ndep, day_s, bw, out)
+        gr_cell += gr_day / dt
+        ar_cell += (gr_day + nc_day) / dt
         col[C_DAY_N] = 0.0
+        col[C_QDRAI_DAY] = 0.0
+        col[C_QSURF_DAY] = 0.0
+        col[C_ET_DAY] = 0.0
         if spin_on:
             col[C_SPIN_NDAYS] += 1.0
     # ---------------------------------------------------------------- active layer
@@ -804,6 +892,24 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     out[O_FIRE] += lw_up
     out[O_FGR] += fgr
     out[O_BTRAN] += btran_cell / fveg if fveg > 0.0 else 0.0
+    npool_cell = 0.0
+    lcn_c = 0.0
+    lcn_n = 0.0
+    for p in range(npatch):
+        if frac[p] > 0.0 and pft_idx[p] > 0:
+            npool_cell += frac[p] * vegn[p, NPOOL]
+            lcn_c += frac[p] * vegc[p, LEAFC]
+            lcn_n += frac[p] * vegn[p, LEAFC]
+    nh4_cell = 0.0
+    no3_cell = 0.0
+    for j in range(nlevsoi):
+        nh4_cell += soiln[SN_NH4, j] * dz_l[j]
+        no3_cell += soiln[SN_NO3, j] * dz_l[j]
+    out[O_NPOOL] += npool_cell
+    out[O_SMIN_NH4] += nh4_cell
+    out[O_SMIN_NO3] += no3_cell
+    out[O_FPI] += col[C_FPI]
+    out[O_LEAFCN] += lcn_c / lcn_n if lcn_n > 0.0 else 0.0
     # surface energy balance: absorbed shortwave + incoming longwave = emitted longwave + H + λE + G
     ebal = abs(sw_abs + lw - lw_up - h_sens - lh - fgr)
     ebal = max(ebal, ebal_canopy)
@@ -811,6 +917,6 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         out[O_EBAL_ERR_MAX] = ebal
     if alt > out[O_ALT]:
         out[O_ALT] = alt
-    return gpp_cell * dt, ar_cell * dt, hr
+    return gpp_cell * dt, ar_cell * dt, hr, n_net
 
 

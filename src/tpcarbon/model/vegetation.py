@@ -19,12 +19,16 @@ from numba import njit
 
 from tpcarbon.constants import DAYSPYR, SECSPDAY, TFRZ
 from tpcarbon.model.state import (
+    CPOOL,
     DEADCROOTC,
     DEADSTEMC,
     FROOTC,
     LEAFC,
     LIVECROOTC,
+    LEAFC_FALL,
+    LEAFN_FALL,
     LIVESTEMC,
+    NPOOL,
     NTISSUE,
     NVEGC,
     P_DAYS_ACTIVE,
@@ -41,6 +45,7 @@ from tpcarbon.model.state import (
     P_ONSET_SWI,
     P_PREV_FROOT_LITTER,
     P_PREV_LEAF_LITTER,
+    RETRANSN,
     XSMRPOOL,
 )
 from tpcarbon.params.fixed import (
@@ -81,13 +86,35 @@ from tpcarbon.physics.phenology import (
     calc_offset_litterfall,
     calc_onset_flux,
 )
+from tpcarbon.physics.fun import (
+    FUN_NFIX,
+    FUN_NPP_GROWTH,
+    FUN_NPP_NUPTAKE,
+    FUN_NRETRANS_FREE,
+    FUN_NRETRANS_PAID,
+    FUN_SMINN_TO_PLANT,
+    calc_fun,
+)
+from tpcarbon.physics.plant_n import (
+    NNALLOC,
+    calc_leaf_litter_n_fun,
+    calc_livewood_turnover_n,
+    calc_npool_allocation,
+    calc_plant_ndemand_fun,
+)
 from tpcarbon.physics.respiration import calc_froot_mr, calc_growth_respiration, calc_tissue_mr
 
-# flux matrix columns: 0 chain (stor->xfer, xfer->display, live->dead wood), 1 litterfall, 2 mortality
-F_CHAIN, F_LITTER, F_MORT = 0, 1, 2
-# output slots of vegetation_patch
-V_MR, V_GR, V_NCOST, V_LEAFLIT, V_FROOTLIT, V_CWD_ABOVE, V_CWD_BELOW, V_L1_ABOVE, V_L1_BELOW = range(9)
-NVOUT = 9
+# flux matrix columns: 0 chain (stor->xfer, xfer->display, live->dead wood), 1 litterfall, 2 mortality,
+# 3 background transfer storage->xfer (kept apart: its N moves as N_storage·bgtr, its C as the surplus rule)
+F_CHAIN, F_LITTER, F_MORT, F_BG = 0, 1, 2, 3
+NFLUXCOL = 4
+# output slots of vegetation_patch: MR, GR, N-acquisition C (GR and the N cost come from the daily allocation),
+# litter C by destination, and the N of the litterfall that is not leaf litter (leaf litter N is split at the end
+# of the day by FUN's retranslocation)
+(V_MR, V_GR, V_NCOST, V_LEAFLIT, V_FROOTLIT, V_CWD_ABOVE, V_CWD_BELOW, V_L1_ABOVE, V_L1_BELOW, V_FROOTLIT_N,
+ V_CWD_ABOVE_N, V_CWD_BELOW_N, V_L1_ABOVE_N, V_L1_BELOW_N) = range(14)
+NVOUT = 14
+#: N output slot of each C litter slot (V_LEAFLIT has none: its N goes to LEAFN_FALL).
 
 
 def _chain_targets() -> np.ndarray:
@@ -102,6 +129,9 @@ def _chain_targets() -> np.ndarray:
     return tgt
 
 
+#: Vegetation N pool receiving each output of ``calc_npool_allocation`` (NA_LEAF, NA_LEAF_STOR, NA_FROOT, ...):
+#: tissue t = k // 2, display (k even) or storage (k odd).
+NA_TARGET = np.array([3 * (k // 2) + (k % 2) for k in range(NNALLOC)], dtype=np.int64)
 #: Chain-flux receiver of each vegetation pool (constant lookup table for the kernels).
 CHAIN_TARGET = _chain_targets()
 #: Litter destination of each pool's litterfall and mortality (V_* output slot).
@@ -112,7 +142,16 @@ LITTER_SLOT = np.array(
      V_CWD_ABOVE, V_L1_ABOVE, V_L1_ABOVE,          # dead stem
      V_CWD_BELOW, V_L1_BELOW, V_L1_BELOW,          # live coarse root
      V_CWD_BELOW, V_L1_BELOW, V_L1_BELOW,          # dead coarse root
-     -1], dtype=np.int64)                           # xsmrpool
+     -1, -1], dtype=np.int64)                       # xsmrpool, cpool
+#: N output slot of each pool's litterfall and mortality (-1: leaf display litter goes to LEAFN_FALL).
+LITTER_SLOT_N = np.array(
+    [-1, V_L1_ABOVE_N, V_L1_ABOVE_N,
+     V_FROOTLIT_N, V_L1_BELOW_N, V_L1_BELOW_N,
+     V_CWD_ABOVE_N, V_L1_ABOVE_N, V_L1_ABOVE_N,
+     V_CWD_ABOVE_N, V_L1_ABOVE_N, V_L1_ABOVE_N,
+     V_CWD_BELOW_N, V_L1_BELOW_N, V_L1_BELOW_N,
+     V_CWD_BELOW_N, V_L1_BELOW_N, V_L1_BELOW_N,
+     -1, -1], dtype=np.int64)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -212,9 +251,16 @@ def _stress_phenology(ph, dt, dayl, t_soil3, psi3, prec10, gdd_crit, sp):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, nlev, t_soil3, psi3, prec10, dayl,
-                     ws_flag, annavg_t2m, dt, ad_mode, spin_on, vspin, fl, out):
-    """Advance one patch's vegetation carbon through one step.
+def vegetation_patch(ip, pft, sp, vc, vn, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, nlev, t_soil3, psi3, prec10,
+                     dayl, ws_flag, annavg_t2m, dt, ad_mode, spin_on, with_n, vspin, fl, out):
+    """Advance one patch's vegetation C (and N) through one step: MR, available C, phenology, turnover, mortality.
+
+    Available carbon A = GPP − MR − xsmr recovery goes into the day's ``cpool``; its allocation (N cost, growth
+    respiration, new tissue) is daily (:func:`plant_day`, departure D21). N moves with C: every flux out of a pool
+    removes the same fraction of its N, except background transfer of leaf and fine-root storage (N_storage·bgtr,
+    ``CNPhenologyMod.F90`` l.1401) and live-wood turnover (half the N moves to dead wood, FUN on,
+    :func:`~tpcarbon.physics.plant_n.calc_livewood_turnover_n`); leaf litter N waits in ``LEAFN_FALL`` for FUN's
+    retranslocation at the end of the day.
 
     Parameters
     ----------
@@ -224,8 +270,8 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
         PFT parameters.
     sp : ScalarParams
         Scalar parameters.
-    vc : ndarray, shape (NVEGC,)
-        Vegetation pools [g C m-2]; updated in place.
+    vc, vn : ndarray, shape (NVEGC,), (NVEGN,)
+        Vegetation C [g C m-2] and N [g N m-2] pools; updated in place.
     ph : ndarray, shape (NPHENO,)
         Phenology state; updated in place.
     gpp, leaf_mr : float
@@ -254,48 +300,43 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
         Accelerated-decomposition spin-up (dead-wood mortality × 10).
     spin_on : bool
         Accumulate the inflow to dead wood into ``vspin``.
+    with_n : bool
+        Nitrogen pools are prognostic (coupled N cycle); False: carbon-only FUN-lite, tissue N = C / target C:N.
     vspin : ndarray, shape (2,)
         Dead stem and dead coarse root inflow accumulators [g C m-2].
-    fl : ndarray, shape (NVEGC, 3)
+    fl : ndarray, shape (NVEGC, NFLUXCOL)
         Scratch flux matrix [g C m-2 s-1].
     out : ndarray, shape (NVOUT,)
-        Output: MR, GR, N-acquisition C, and litter fluxes by destination [g C m-2 s-1].
+        Output: MR, litter C fluxes by destination [g C m-2 s-1] and litter N [g N m-2 s-1].
     """
     for k in range(NVOUT):
         out[k] = 0.0
     fl[:, :] = 0.0
     woody = pft[ip, PFT_WOODY]
     q10 = sp.q10_mr
-    # ---- maintenance respiration (spec §4.3)
-    froot_mr = calc_froot_mr(vc[FROOTC], pft[ip, PFT_FROOTCN], BR_ROOT, q10_soil, rootfr_c, nlev)
+    # ---- maintenance respiration from tissue N (spec §4.3; CNMRespMod with the prognostic N pools)
+    if with_n:
+        froot_mr = calc_froot_mr(vn[FROOTC], 1.0, BR_ROOT, q10_soil, rootfr_c, nlev)
+    else:
+        froot_mr = calc_froot_mr(vc[FROOTC], pft[ip, PFT_FROOTCN], BR_ROOT, q10_soil, rootfr_c, nlev)
     stem_mr = 0.0
     croot_mr = 0.0
     if woody > 0.0:
-        stem_mr = calc_tissue_mr(vc[LIVESTEMC], pft[ip, PFT_LIVEWDCN], sp.br_mr, ta, q10)
-        croot_mr = calc_tissue_mr(vc[LIVECROOTC], pft[ip, PFT_LIVEWDCN], BR_ROOT, ta, q10)
+        if with_n:
+            stem_mr = calc_tissue_mr(vn[LIVESTEMC], 1.0, sp.br_mr, ta, q10)
+            croot_mr = calc_tissue_mr(vn[LIVECROOTC], 1.0, BR_ROOT, ta, q10)
+        else:
+            stem_mr = calc_tissue_mr(vc[LIVESTEMC], pft[ip, PFT_LIVEWDCN], sp.br_mr, ta, q10)
+            croot_mr = calc_tissue_mr(vc[LIVECROOTC], pft[ip, PFT_LIVEWDCN], BR_ROOT, ta, q10)
     mr = leaf_mr + froot_mr + stem_mr + croot_mr
-    # ---- allocation (spec §4.1-§4.2, FUN-lite §4.4)
+    # ---- available carbon into the day's cpool (spec §4.1)
     availc, xs = calc_mr_deficit(gpp, mr)
     vc[XSMRPOOL] -= xs * dt
     rec = calc_xsmr_recovery(vc[XSMRPOOL], availc, sp.dayscrecover, SECSPDAY)
     availc -= rec
     vc[XSMRPOOL] += rec * dt
-    f1 = pft[ip, PFT_FROOT_LEAF]
-    f2 = pft[ip, PFT_CROOT_STEM]
-    f3 = pft[ip, PFT_STEM_LEAF]
-    f4 = pft[ip, PFT_FLIVEWD]
-    g1 = pft[ip, PFT_GRPERC]
-    c_allom = calc_c_allometry(woody, f1, f3, f2)
-    n_allom = calc_n_allometry(woody, f1, f3, f2, f4, pft[ip, PFT_LEAFCN], pft[ip, PFT_FROOTCN], pft[ip, PFT_LIVEWDCN],
-                               pft[ip, PFT_DEADWDCN])
-    ncost = calc_fun_lite_n_cost(availc, g1, c_allom / n_allom, pft[ip, PFT_FUN_KAPPA])
-    calloc = availc - ncost
-    tissue = calloc / (1.0 + g1)
-    gr = calc_growth_respiration(tissue, g1)
-    nlc = tissue / c_allom
+    vc[CPOOL] += availc * dt
     out[V_MR] = mr
-    out[V_GR] = gr
-    out[V_NCOST] = ncost
     # ---- phenology (spec §3)
     onset_event = False
     evergreen = pft[ip, PFT_EVERGREEN] > 0.5
@@ -333,9 +374,9 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
             # background transfer (spec §3.4, corrections #3): leaf/froot from the surplus of storage over display
             for t in range(NTISSUE):
                 if t == 0 or t == 1:
-                    fl[3 * t + 1, F_CHAIN] += max(vc[3 * t + 1] - vc[3 * t], 0.0) * bgtr
+                    fl[3 * t + 1, F_BG] += max(vc[3 * t + 1] - vc[3 * t], 0.0) * bgtr
                 else:
-                    fl[3 * t + 1, F_CHAIN] += vc[3 * t + 1] * bgtr
+                    fl[3 * t + 1, F_BG] += vc[3 * t + 1] * bgtr
                 fl[3 * t + 2, F_CHAIN] += vc[3 * t + 2] / dt
         if ph[P_OFFSET_FLAG] > 0.5:
             lf = calc_offset_litterfall(vc[LEAFC], ph[P_PREV_LEAF_LITTER], ph[P_OFFSET_COUNTER], dt)
@@ -368,32 +409,181 @@ def vegetation_patch(ip, pft, sp, vc, ph, gpp, leaf_mr, ta, q10_soil, rootfr_c, 
         if ad_mode and (i == DEADSTEMC or i == DEADCROOTC):
             mi = m * AD_DEADWOOD_FACTOR
         fl[i, F_MORT] = mi * max(vc[i], 0.0)
-    # ---- limit outflows to the pool content, then apply
+    # ---- limit outflows to the pool content, then apply (C, and the same fractions of N)
     for i in range(npool):
-        tot = (fl[i, 0] + fl[i, 1] + fl[i, 2]) * dt
+        tot = (fl[i, 0] + fl[i, 1] + fl[i, 2] + fl[i, 3]) * dt
+        scale = 1.0
         if tot > vc[i] and tot > 0.0:
-            s = max(vc[i], 0.0) / tot
-            fl[i, 0] *= s
-            fl[i, 1] *= s
-            fl[i, 2] *= s
-    for i in range(npool):
-        out_i = fl[i, 0] + fl[i, 1] + fl[i, 2]
+            scale = max(vc[i], 0.0) / tot
+            for k in range(NFLUXCOL):
+                fl[i, k] *= scale
+        out_i = fl[i, 0] + fl[i, 1] + fl[i, 2] + fl[i, 3]
+        if with_n:
+            n_i = vn[i]
+            # fraction of the pool each C flux removes; background transfer of leaf/froot storage moves N_stor bgtr
+            frac_c = dt / vc[i] if vc[i] > 0.0 else 0.0
+            n_chain = n_i * fl[i, F_CHAIN] * frac_c
+            if i == LEAFC + 1 or i == FROOTC + 1:
+                n_bg = n_i * bgtr * dt * scale
+            else:
+                n_bg = n_i * fl[i, F_BG] * frac_c
+            n_lit = n_i * fl[i, F_LITTER] * frac_c
+            n_mort = n_i * fl[i, F_MORT] * frac_c
+            n_tot = n_chain + n_bg + n_lit + n_mort
+            if n_tot > n_i and n_tot > 0.0:
+                f = max(n_i, 0.0) / n_tot
+                n_chain *= f
+                n_bg *= f
+                n_lit *= f
+                n_mort *= f
+            tgt = CHAIN_TARGET[i]
+            if i == LIVESTEMC or i == LIVECROOTC:
+                # live -> dead wood: half of the N leaving with C moves, the rest stays (FUN on)
+                n_move, _ = calc_livewood_turnover_n(fl[i, F_CHAIN], vc[i], n_i)
+                n_chain = min(n_move * dt, n_chain)
+            vn[i] -= n_chain + n_bg + n_lit + n_mort
+            if tgt >= 0:
+                vn[tgt] += n_chain + n_bg
+            if i == LEAFC:
+                vn[LEAFN_FALL] += n_lit
+                vn[LEAFC_FALL] += fl[i, F_LITTER] * dt
+                slot = LITTER_SLOT_N[LEAFC + 1]
+                out[slot] += n_mort / dt
+            else:
+                out[LITTER_SLOT_N[i]] += (n_lit + n_mort) / dt
         if out_i == 0.0:
             continue
         vc[i] -= out_i * dt
         tgt = CHAIN_TARGET[i]
         if tgt >= 0:
-            vc[tgt] += fl[i, 0] * dt
+            vc[tgt] += (fl[i, F_CHAIN] + fl[i, F_BG]) * dt
             if spin_on and tgt == DEADSTEMC:
-                vspin[0] += fl[i, 0] * dt
+                vspin[0] += (fl[i, F_CHAIN] + fl[i, F_BG]) * dt
             elif spin_on and tgt == DEADCROOTC:
-                vspin[1] += fl[i, 0] * dt
-        out[LITTER_SLOT[i]] += fl[i, 1] + fl[i, 2]
-    # new growth into storage (f_cur = 0)
-    vc[LEAFC + 1] += nlc * dt
-    vc[FROOTC + 1] += nlc * f1 * dt
+                vspin[1] += (fl[i, F_CHAIN] + fl[i, F_BG]) * dt
+        out[LITTER_SLOT[i]] += fl[i, F_LITTER] + fl[i, F_MORT]
+    if with_n:
+        # mortality of the retranslocated and plant N pools to metabolic litter (CNGapMortalityMod)
+        for k in (RETRANSN, NPOOL):
+            dn = m * max(vn[k], 0.0) * dt
+            vn[k] -= dn
+            out[V_L1_ABOVE_N] += dn / dt
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def plant_day(ip, pft, sp, vc, vn, ph, day_s, with_n, crootfr, tsoi, liq, dz, nlev, no3_offer, nh4_offer,
+              no3_up, nh4_up, fun_out, fun_work, na_out):
+    """The day's allocation of one patch: N acquisition (FUN, or FUN-lite), growth respiration, new tissue C and N.
+
+    With the coupled N cycle (``with_n``): the day's available carbon A = cpool/day goes to FUN
+    (:func:`~tpcarbon.physics.fun.calc_fun`) with the soil N offered by the competition; FUN's C for N is
+    respired (part of AR), its growth C :math:`G` builds new tissue by allometry (new leaf C = G/c_allom, all
+    to storage, f_cur = 0) with growth respiration g₁G; the N taken up (soil, symbiotic fixation) and
+    retranslocated fills the plant N pool, which is handed out completely to the new tissues by their N demand
+    (:func:`~tpcarbon.physics.plant_n.calc_npool_allocation`); the day's falling leaf N is split between litter
+    and the retranslocated pool with FUN's retranslocation
+    (:func:`~tpcarbon.physics.plant_n.calc_leaf_litter_n_fun`). Carbon-only (``not with_n``): the N cost of
+    FUN-lite, C_N = A/[(1 + g₁)CN_plant/κ + 1] (departure D6), then the same C allocation.
+
+    Parameters
+    ----------
+    ip : int
+        PFT index.
+    pft, sp :
+        PFT and scalar parameters.
+    vc, vn, ph : ndarray
+        Vegetation C, N and phenology state of the patch (updated in place; cpool is emptied).
+    day_s : float
+        Length of the day the cpool was accumulated over [s].
+    with_n : bool
+        Coupled N cycle.
+    crootfr, tsoi, liq, dz : ndarray, shape (nlev,)
+        Carbon root fractions, soil temperature [K], liquid water [kg m-2], layer thickness [m].
+    nlev : int
+        Soil layers.
+    no3_offer, nh4_offer : ndarray, shape (nlev,)
+        Soil N offered to plants by the competition [g N m-3 s-1].
+    no3_up, nh4_up : ndarray, shape (nlev,)
+        Output: this patch's uptake [g N m-3 s-1].
+    fun_out, fun_work, na_out : ndarray
+        FUN outputs (NFUNOUT), FUN scratch (FUN_NWORK, nlev), N allocation scratch (NNALLOC).
+
+    Returns
+    -------
+    (float, float, float, float, float, float)
+        Growth respiration, C spent on N (respired) [g C m-2 over the day]; leaf litter N [g N m-2];
+        symbiotic fixation, soil N to the plant, retranslocation to the plant N pool [g N m-2 over the day].
+
+    References
+    ----------
+    ``NutrientCompetitionFlexibleCNMod.F90::calc_plant_cn_alloc``; ``CNFUNMod.F90::CNFUN``;
+    ``CNPhenologyMod.F90`` (leaf litter N with FUN); spec §4.1-§4.4.
+    """
+    woody = pft[ip, PFT_WOODY]
+    f1 = pft[ip, PFT_FROOT_LEAF]
+    f2 = pft[ip, PFT_CROOT_STEM]
+    f3 = pft[ip, PFT_STEM_LEAF]
+    f4 = pft[ip, PFT_FLIVEWD]
+    g1 = pft[ip, PFT_GRPERC]
+    cnl = pft[ip, PFT_LEAFCN]
+    cnfr = pft[ip, PFT_FROOTCN]
+    cnlw = pft[ip, PFT_LIVEWDCN]
+    cndw = pft[ip, PFT_DEADWDCN]
+    c_allom = calc_c_allometry(woody, f1, f3, f2)
+    n_allom = calc_n_allometry(woody, f1, f3, f2, f4, cnl, cnfr, cnlw, cndw)
+    availc = max(vc[CPOOL], 0.0) / day_s
+    for j in range(nlev):
+        no3_up[j] = 0.0
+        nh4_up[j] = 0.0
+    nfix = 0.0
+    n_soil = 0.0
+    n_retr = 0.0
+    leaf_litter_n = 0.0
+    if with_n:
+        demand = calc_plant_ndemand_fun(availc, c_allom, n_allom)
+        leafc_fall = vn[LEAFC_FALL] / day_s
+        calc_fun(pft, ip, availc, demand, vc[LEAFC], vn[LEAFC], vc[LEAFC + 1], vn[LEAFC + 1], vc[FROOTC],
+                 leafc_fall, ph[P_OFFSET_FLAG], c_allom, n_allom, crootfr, tsoi, no3_offer, nh4_offer, liq, dz, nlev,
+                 day_s, True, no3_up, nh4_up, fun_out, fun_work)
+        ncost = fun_out[FUN_NPP_NUPTAKE]
+        growth = fun_out[FUN_NPP_GROWTH]
+        nfix = fun_out[FUN_NFIX] * day_s
+        n_soil = (fun_out[FUN_SMINN_TO_PLANT] - fun_out[FUN_NFIX]) * day_s
+        r = fun_out[FUN_NRETRANS_PAID] + fun_out[FUN_NRETRANS_FREE]
+        # the day's falling leaf N: litter and retranslocated parts (FUN's retranslocation of the same leaves)
+        t_fall = vn[LEAFN_FALL]
+        if t_fall > 0.0:
+            lit, to_rt, _ = calc_leaf_litter_n_fun(leafc_fall, vc[LEAFC] + vn[LEAFC_FALL], vn[LEAFC] + t_fall, r,
+                                                   cnl, day_s)
+            rho = lit / (lit + to_rt) if lit + to_rt > 0.0 else 1.0
+            leaf_litter_n = rho * t_fall
+            vn[RETRANSN] += t_fall - leaf_litter_n
+        vn[LEAFN_FALL] = 0.0
+        vn[LEAFC_FALL] = 0.0
+        n_retr = min(r * day_s, max(vn[RETRANSN], 0.0))
+        vn[RETRANSN] -= n_retr
+        vn[NPOOL] += n_soil + nfix + n_retr
+    else:
+        ncost = calc_fun_lite_n_cost(availc, g1, c_allom / n_allom, pft[ip, PFT_FUN_KAPPA])
+        growth = (availc - ncost) / (1.0 + g1)
+    vc[CPOOL] = 0.0
+    gr = calc_growth_respiration(growth, g1)
+    nlc = growth / c_allom * day_s
+    vc[LEAFC + 1] += nlc
+    vc[FROOTC + 1] += nlc * f1
     if woody > 0.0:
-        vc[LIVESTEMC + 1] += nlc * f3 * f4 * dt
-        vc[DEADSTEMC + 1] += nlc * f3 * (1.0 - f4) * dt
-        vc[LIVECROOTC + 1] += nlc * f2 * f3 * f4 * dt
-        vc[DEADCROOTC + 1] += nlc * f2 * f3 * (1.0 - f4) * dt
+        vc[LIVESTEMC + 1] += nlc * f3 * f4
+        vc[DEADSTEMC + 1] += nlc * f3 * (1.0 - f4)
+        vc[LIVECROOTC + 1] += nlc * f2 * f3 * f4
+        vc[DEADCROOTC + 1] += nlc * f2 * f3 * (1.0 - f4)
+    if with_n:
+        calc_npool_allocation(nlc / day_s, 0.0, f1, f2, f3, f4, woody, cnl, cnfr, cnlw, cndw, vn[NPOOL], day_s, na_out)
+        given = 0.0
+        for k in range(NNALLOC):
+            dn = na_out[k] * day_s
+            vn[NA_TARGET[k]] += dn
+            given += dn
+        vn[NPOOL] -= given
+        if abs(vn[NPOOL]) < 1.0e-15:
+            vn[NPOOL] = 0.0
+    return gr * day_s, ncost * day_s, leaf_litter_n, nfix, n_soil, n_retr

@@ -646,3 +646,11 @@ INTERCEPTION_FRACTION = 1.0
 #: table (``mksoilMod.F90`` l.742-748), albedo 0.18/0.29 (vis/nir) dry and 0.09/0.18 saturated. tpcarbon ships no
 #: soil-colour map of the plateau; a CLM ``surfdata`` file's ``SOIL_COLOR`` overrides it (``surface.files``).
 SOIL_COLOR_DEFAULT = SOIL_COLOR_DEFAULT_20
+
+# =================================================================== coupled soil N: tpcarbon choices
+#: Particle density of soil solids used for the dry bulk density ρ_d = 2700 (1 − θ_sat) kg m-3
+#: (``SoilBiogeochemNitrifDenitrifMod.F90`` l.312: ``bd = (1 - watsat) 2.7e3``).
+BULK_DENSITY_SOLID = 2700.0
+#: O2 of the soil air for the anoxic fraction: O2 at atmospheric partial pressure 0.209 × 101325 Pa in the
+#: air-filled pores (departure D23; CLM5 takes the concentration from its CH4/O2 diffusion model, ``ch4Mod``).
+O2_REF_PRESSURE = 101325.0
