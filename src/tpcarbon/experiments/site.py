@@ -40,6 +40,7 @@ MAX_MISSING_DAY = 0.2
 
 def site_domain(lat: float, lon: float, pft_name: str, pres_mean: float) -> Domain:
     """A one-cell domain at (lat, solar-equivalent lon) with one PFT."""
+    from tpcarbon.io.fluxnet import elevation_from_pressure
     from tpcarbon.params.pft import pft_index_from_name
 
     try:
@@ -52,7 +53,7 @@ def site_domain(lat: float, lon: float, pft_name: str, pres_mean: float) -> Doma
                           variable="--lat/--lon")
     lon_sol = lon - 15.0 * round(lon / 15.0)
     grid = make_grid(1.0, bbox=(lat - 0.5, lat + 0.5, lon_sol - 0.5, lon_sol + 0.5))
-    elev = max(0.0, (1.0 - (pres_mean / 101325.0) ** (1 / 5.25588)) / 2.25577e-5)
+    elev = elevation_from_pressure(pres_mean)
     organic = np.where(Z[:NLEVSOI] < 0.3, 20.0, 4.0)[None, :]
     return Domain(grid=grid, landmask=np.ones((1, 1), dtype=bool), elevation=np.array([elev]),
                   pft_index=np.array([[ip]], dtype=np.int64), pft_frac=np.ones((1, 1)), sand=np.array([40.0]),
@@ -169,7 +170,9 @@ def run_site(forcing_file: str | Path, lat: float, lon: float, pft: str, years: 
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    data = read_site_forcing(forcing_file)
+    data = read_site_forcing(forcing_file, lat=lat, lon=lon)
+    for w in data.warnings:
+        log(f"site: WARNING {w}")
     data, partition_note = _partition_if_needed(data)
     if partition_note:
         log(f"site: {partition_note}")
@@ -183,8 +186,6 @@ def run_site(forcing_file: str | Path, lat: float, lon: float, pft: str, years: 
     for k, v in data.gapfill.items():
         if isinstance(v, float) and v > 0:
             log(f"site: {k} gap-filled for {100 * v:.2f} % of the records")
-    if "lrad_method" in data.gapfill:
-        log(f"site: WARNING longwave {data.gapfill['lrad_method']}")
     domain = site_domain(lat, lon, pft, float(np.nanmean(data.pres)))
     model = Model(domain, load_params(), ModelOptions(dt=data.dt, n_substeps=1))
     source = SiteSource(data, domain, years)
