@@ -119,6 +119,13 @@ DAYS_PER_YEAR = 365.0
 #: Units of the scored variables (carbon: daily means of daily sums; energy: means).
 UNITS = {"GPP": "g C m-2 d-1", "NEE": "g C m-2 d-1", "ER": "g C m-2 d-1", "LE": "W m-2", "H": "W m-2"}
 CARBON = ("GPP", "NEE", "ER")
+#: Columns of the skill table, in order.
+SKILL_COLUMNS = (
+    "variable", "aggregation", "source", "units", "n", "mean_obs", "mean_src", "bias", "rmse", "crmse", "r",
+    "sigma_obs", "sigma_src", "bias_score", "rmse_score", "phase_shift_days", "xcorr_lag_months", "phase_score",
+    "iav_obs", "iav_src", "iav_score", "overall_score", "sum_obs", "sum_src", "annual_obs", "annual_src",
+    "annual_units", "n_years", "interannual_r",
+)
 
 
 # --------------------------------------------------------------------------------------------
@@ -513,7 +520,10 @@ def skill_table(sources: Mapping[str, Mapping[str, pd.Series]], obs: Mapping[str
                                     "src": a["src"], "sum_obs": a.get("sum_obs", np.nan),
                                     "sum_src": a.get("sum_src", np.nan), "n_days": a["n_days"],
                                     "complete": bool(a["complete"])})
-    return pd.DataFrame(rows), pd.DataFrame(annual_rows)
+    table = pd.DataFrame(rows)
+    if len(table):
+        table = table[[c for c in SKILL_COLUMNS if c in table.columns]]
+    return table, pd.DataFrame(annual_rows)
 
 
 # --------------------------------------------------------------------------------------------
