@@ -70,11 +70,12 @@ def test_evaluate_orchestration(tmp_path, monkeypatch):
         f"[[site]]\nname = 'A'\nfile = '{tower.name}'\nlat = 46.8\nlon = 9.8\npft = 'c3_arctic_grass'\n"
         f"[[site]]\nname = 'B'\nfile = '{tower}'\nlat = 46.8\nlon = 9.8\n"
         "pft = 'needleleaf_evergreen_boreal'\n"
-        "years = [2015, 2015]\nspinup_years = 4\n")
+        "years = [2015, 2015]\nspinup_years = 4\nutc_offset = 1\n")
     calls = []
 
-    def fake_run_site(file, lat, lon, pft, years=None, spinup_years=None, out=None, progress=True, log=print):
-        calls.append((Path(file).name, pft, years, spinup_years))
+    def fake_run_site(file, lat, lon, pft, years=None, spinup_years=None, out=None, progress=True, log=print,
+                      utc_offset=None):
+        calls.append((Path(file).name, pft, years, spinup_years, utc_offset))
         Path(out).mkdir(parents=True, exist_ok=True)
         row = {"site": "XX-Syn", "variable": "GPP", "aggregation": "daily", "source": "model", "r": 0.9,
                "rmse": 1.0, "bias": -0.5, "phase_shift_days": 0.0, "annual_obs": 900.0, "annual_src": 800.0,
@@ -84,8 +85,8 @@ def test_evaluate_orchestration(tmp_path, monkeypatch):
 
     monkeypatch.setattr(site_mod, "run_site", fake_run_site)
     md = site_mod.run_evaluate(tmp_path / "sites.toml", tmp_path / "out", progress=False, log=lambda s: None)
-    assert calls == [(tower.name, "c3_arctic_grass", None, None),
-                     (tower.name, "needleleaf_evergreen_boreal", (2015, 2015), 4)]
+    assert calls == [(tower.name, "c3_arctic_grass", None, None, None),
+                     (tower.name, "needleleaf_evergreen_boreal", (2015, 2015), 4, 1.0)]
     allt = pd.read_csv(tmp_path / "out" / "skill_all.csv")
     assert list(allt["site"]) == ["A", "B"]
     assert list(allt["pft"]) == ["c3_arctic_grass", "needleleaf_evergreen_boreal"]

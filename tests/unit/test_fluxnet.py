@@ -447,3 +447,39 @@ def test_fill_gaps_gap_longer_than_2h_is_not_linear():
 def test_fill_gaps_all_missing():
     with pytest.raises(ValueError):
         fill_gaps(np.full(10, np.nan), 1800.0)
+
+
+# ---- time zone of the stamps -----------------------------------------------------------------
+
+
+def test_utc_offset_inferred_from_the_shortwave(tmp_path):
+    # a Tibetan tower at 91 E keeps Beijing time (UTC+8), not the longitude's zone (UTC+6)
+    from tpcarbon.io.fluxnet import _solar_geometry, infer_utc_offset
+
+    n = 6 * 48
+    t0 = pd.Timestamp("2015-06-01 00:00") + pd.to_timedelta(np.arange(n) * 1800, unit="s")
+    centre = (t0 + pd.Timedelta(minutes=15)).to_numpy().astype("datetime64[s]")
+    cosz, _ = _solar_geometry(centre, 30.5, 91.07, utc_offset=8.0)
+    sw = 1000.0 * np.maximum(cosz, 0.0)
+    assert infer_utc_offset(centre, sw, 91.07) == 8.0
+    path = write_fluxnet(tmp_path / "FLX_CN-Dan_FLUXNET2015_SUBSET_HH_2015-2015_1-4.csv", ndays=6,
+                         start="2015-06-01 00:00", SW_IN_F=sw)
+    site = read_site_forcing(path, lat=30.5, lon=91.07)
+    assert site.gapfill["utc_offset"] == 8.0
+    assert site.warnings == ("time stamps are UTC+8 h by the timing of SW_IN_F (solar noon), not UTC+6 h of "
+                             "the longitude's zone: UTC+8 used for the solar geometry",)
+    given = read_site_forcing(path, lat=30.5, lon=91.07, utc_offset=8.0)  # given: no warning
+    assert given.gapfill["utc_offset"] == 8.0 and given.warnings == ()
+    # constant shortwave has no diurnal cycle to time: the longitude's zone, with a warning
+    flat = read_site_forcing(write_fluxnet(tmp_path / "FLX_CN-Dan_FLUXNET2015_SUBSET_HH_2015-2015_1-5.csv"),
+                             lat=30.5, lon=91.07)
+    assert flat.gapfill["utc_offset"] == 6.0 and "has no diurnal cycle" in flat.warnings[0]
+    assert infer_utc_offset(centre, np.zeros(n), 91.07) is None
+    assert "utc_offset" not in read_site_forcing(path).gapfill  # no position: nothing inferred
+
+
+@pytest.mark.skipif(not FR_HES.is_file(), reason="FR-Hes europe-fluxdata example not available")
+def test_fr_hes_stamps_are_cet():
+    # ICOS files are in CET (UTC+1); at 7.07 E the longitude's zone would be UTC+0
+    site = read_site_forcing(FR_HES, lat=48.6742, lon=7.0656)
+    assert site.gapfill["utc_offset"] == 1.0 and "UTC+1 h by the timing of SW_IN_1_1_1" in site.warnings[0]

@@ -21,8 +21,11 @@ days that pass the missing-data rule), ``skill.csv`` (one row per variable × ag
 source), ``annual.csv``, ``site.png`` and ``spinup.csv``; the log has one summary line per variable.
 
 Tower time stamps are local standard time. Solar geometry needs UTC, so the column is placed
-at the *solar-equivalent* longitude ``lon − 15·round(lon/15)`` (the hour angle is then right
-for local standard time); the reported longitude is the real one. Soil texture is the
+at the *solar-equivalent* longitude ``lon − 15·offset`` (the hour angle is then right for local
+standard time), with ``offset`` the UTC offset of the stamps: ``utc_offset`` when given (a key of
+the ``evaluate`` sites file), otherwise inferred from the timing of the measured shortwave (solar
+noon), with a warning when it differs from the longitude's zone ``round(lon/15)`` (China is UTC+8
+at 91°E, France UTC+1 at 7°E); the reported longitude is the real one. Soil texture is the
 default loam (sand 40 %, clay 20 %) unless the tower's soil is known: a stated simplification.
 
 ``tpcarbon evaluate SITES.toml --out DIR`` (:func:`run_evaluate`) runs site mode over the sites of
@@ -56,9 +59,9 @@ _BASELINE_OF = {"GPP": "LUE", "NEE": "LUE+Q10", "ER": "LUE+Q10"}
 SOURCES = ("model", "LUE", "LUE+Q10")
 
 
-def site_domain(lat: float, lon: float, pft_name: str, pres_mean: float) -> Domain:
+def site_domain(lat: float, lon: float, pft_name: str, pres_mean: float, utc_offset: float | None = None) -> Domain:
     """A one-cell domain at (lat, solar-equivalent lon) with one PFT."""
-    from tpcarbon.io.fluxnet import elevation_from_pressure
+    from tpcarbon.io.fluxnet import elevation_from_pressure, solar_equivalent_lon
     from tpcarbon.params.pft import pft_index_from_name
 
     try:
@@ -69,7 +72,7 @@ def site_domain(lat: float, lon: float, pft_name: str, pres_mean: float) -> Doma
     if not (-90 < lat < 90 and -180 <= lon <= 360):
         raise ConfigError(None, f"invalid position {lat}, {lon}", "give --lat in -90..90 and --lon in -180..180",
                           variable="--lat/--lon")
-    lon_sol = lon - 15.0 * round(lon / 15.0)
+    lon_sol = solar_equivalent_lon(lon, utc_offset)
     grid = make_grid(1.0, bbox=(lat - 0.5, lat + 0.5, lon_sol - 0.5, lon_sol + 0.5))
     elev = elevation_from_pressure(pres_mean)
     organic = np.where(Z[:NLEVSOI] < 0.3, 20.0, 4.0)[None, :]
@@ -211,8 +214,12 @@ def summary_lines(skill: pd.DataFrame) -> list[str]:
 
 def run_site(forcing_file: str | Path, lat: float, lon: float, pft: str, years: tuple[int, int] | None = None,
              spinup_years: int | None = None, out: str | Path = "tpcarbon-site", progress: bool = True,
-             log=print) -> Path:
-    """Run site mode (module docstring); returns the path of ``daily.csv``."""
+             log=print, utc_offset: float | None = None) -> Path:
+    """Run site mode (module docstring); returns the path of ``daily.csv``.
+
+    ``utc_offset`` [h] is the UTC offset of the file's local standard time (default: inferred from the
+    timing of the measured shortwave, :func:`tpcarbon.io.fluxnet.infer_utc_offset`).
+    """
     from tpcarbon.analysis.site_skill import PFT_BASELINE, baselines_daily
     from tpcarbon.experiments.runner import co2_function
     from tpcarbon.experiments.spinup import SpinupConfig, run_spinup
@@ -221,8 +228,9 @@ def run_site(forcing_file: str | Path, lat: float, lon: float, pft: str, years: 
     from tpcarbon.params.pft import PFT_NAMES, load_params
 
     out = Path(out)
-    data = read_site_forcing(forcing_file, lat=lat, lon=lon)
-    domain = site_domain(lat, lon, pft, float(np.nanmean(data.pres)))
+    data = read_site_forcing(forcing_file, lat=lat, lon=lon, utc_offset=utc_offset)
+    utc_offset = data.gapfill.get("utc_offset", utc_offset)
+    domain = site_domain(lat, lon, pft, float(np.nanmean(data.pres)), utc_offset)
     pft_name = PFT_NAMES[int(domain.pft_index[0, 0])]
     if pft_name not in PFT_BASELINE:
         raise ConfigError(None, f"PFT '{pft_name}' has no vegetation to score", "give a vegetated PFT",
@@ -350,7 +358,7 @@ def _site_figure(daily: pd.DataFrame, skill: pd.DataFrame, site_id: str, path: P
 # --------------------------------------------------------------------------------------------
 
 _SITE_KEYS = {"name": str, "file": str, "lat": float, "lon": float, "pft": str, "years": list,
-              "spinup_years": int}
+              "spinup_years": int, "utc_offset": float}
 _REQUIRED = ("file", "lat", "lon", "pft")
 
 EXAMPLE_SITES = """# tpcarbon evaluate: the sites to score (paths relative to this file)
@@ -362,6 +370,7 @@ lon = 7.0656
 pft = "broadleaf_deciduous_temperate_tree"
 # years = [2016, 2016]                           # optional: a sub-range of the file's years
 # spinup_years = 60                              # optional: cap of the spin-up
+# utc_offset = 1                                 # optional: UTC offset of the stamps [h] (default: from SW_IN)
 """
 
 
@@ -376,6 +385,7 @@ class SiteSpec:
     pft: str
     years: tuple[int, int] | None = None
     spinup_years: int | None = None
+    utc_offset: float | None = None
 
 
 def load_sites(path: str | Path) -> list[SiteSpec]:
@@ -434,7 +444,8 @@ def load_sites(path: str | Path) -> list[SiteSpec]:
                               variable=f"{where}.file")
         name = s.get("name") or file.stem
         out.append(SiteSpec(name=name, file=file, lat=float(s["lat"]), lon=float(s["lon"]), pft=s["pft"],
-                            years=tuple(years) if years else None, spinup_years=s.get("spinup_years")))
+                            years=tuple(years) if years else None, spinup_years=s.get("spinup_years"),
+                            utc_offset=None if s.get("utc_offset") is None else float(s["utc_offset"])))
     names = [x.name for x in out]
     dup = next((x for x in names if names.count(x) > 1), None)
     if dup:
@@ -456,7 +467,7 @@ def run_evaluate(sites_file: str | Path, out: str | Path, progress: bool = True,
         log(f"evaluate: {spec.name} ({spec.file.name}, {spec.pft})")
         site_out = out / spec.name
         run_site(spec.file, spec.lat, spec.lon, spec.pft, years=spec.years, spinup_years=spec.spinup_years,
-                 out=site_out, progress=progress, log=log)
+                 out=site_out, progress=progress, log=log, utc_offset=spec.utc_offset)
         if (site_out / "skill.csv").is_file():
             t = pd.read_csv(site_out / "skill.csv")
             t["site"] = spec.name

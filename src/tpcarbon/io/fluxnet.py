@@ -119,7 +119,9 @@ __all__ = [
     "fill_gaps",
     "longwave_brutsaert",
     "longwave_crawford_duchon",
+    "infer_utc_offset",
     "read_site_forcing",
+    "solar_equivalent_lon",
     "specific_humidity",
 ]
 
@@ -159,6 +161,9 @@ FAO_RSO_B = 2.0e-5
 LW_MIN_COSZ = 0.15
 """Lowest cosine of the solar zenith angle (0.15, i.e. sun about 8.6 deg high) at which the
 shortwave ratio gives the cloud fraction; below it the fraction is interpolated in time."""
+MIN_DIURNAL_RESULTANT = 0.3
+"""Smallest concentration of the shortwave in the time of day (mean resultant length, 0-1) for the
+UTC offset to be inferred from it (real shortwave: 0.6-0.8; constant: 0)."""
 #: Flux quality flags (FLUXNET2015 ``*_QC``) kept: 0 measured, 1 good-quality gap fill.
 MAX_FLUX_QC = 1
 
@@ -399,20 +404,87 @@ def elevation_from_pressure(p_pa: float) -> float:
     return max(0.0, (1.0 - (float(p_pa) / ISA_P0) ** (1.0 / ISA_EXP)) / ISA_LAPSE)
 
 
-def _solar_geometry(time: NDArray[np.datetime64], lat: float, lon: float) -> tuple[NDArray, NDArray]:
+def solar_equivalent_lon(lon: float, utc_offset: float | None = None) -> float:
+    """Longitude at which local standard time (UTC + ``utc_offset`` h) is UTC: ``lon - 15 utc_offset``.
+
+    Without ``utc_offset`` the time zone of the longitude, ``round(lon / 15)`` h, is assumed; that is
+    wrong where the legal zone differs (China is UTC+8 everywhere, France and Spain UTC+1).
+
+    Examples
+    --------
+    >>> round(solar_equivalent_lon(91.07), 2), round(solar_equivalent_lon(91.07, 8.0), 2)
+    (1.07, -28.93)
+    """
+    offset = round(lon / 15.0) if utc_offset is None else float(utc_offset)
+    return lon - 15.0 * offset
+
+
+def infer_utc_offset(time: NDArray[np.datetime64], srad: NDArray[np.float64], lon: float) -> float | None:
+    r"""UTC offset [h] of the stamps from the timing of the measured shortwave.
+
+    The shortwave-weighted circular mean of the time of day, :math:`\bar h`, falls at solar noon,
+    :math:`12 - \lambda/15 + \Delta` in local standard time (the equation of time averages out over a
+    year and is below 0.3 h on any day), so
+
+    .. math:: \Delta = \mathrm{round}(\bar h - 12 + \lambda / 15)
+
+    (whole hours; a half-hour zone needs ``utc_offset``).
+
+    Parameters
+    ----------
+    time : ndarray of datetime64
+        Interval centres in the file's time.
+    srad : ndarray
+        Incoming shortwave [W m-2] (>= 0).
+    lon : float
+        Longitude :math:`\lambda` [degrees_east].
+
+    Returns
+    -------
+    float or None
+        UTC offset :math:`\Delta` [h]; None when the shortwave has no diurnal cycle to time (the
+        length of the weighted mean of the unit vectors of the times of day is below
+        :data:`MIN_DIURNAL_RESULTANT`).
+
+    Examples
+    --------
+    >>> t = np.datetime64("2016-06-01T00:15") + np.arange(48) * np.timedelta64(30, "m")
+    >>> h = np.arange(48) / 2 + 0.25
+    >>> sw = np.maximum(0.0, np.cos((h - 12.5) / 24 * 2 * np.pi))   # noon at 12:30 in file time
+    >>> infer_utc_offset(t, sw, 7.07)                                # FR-Hes: UTC+1
+    1.0
+    """
+    t = np.asarray(time, dtype="datetime64[s]")
+    hour = (t - t.astype("datetime64[D]")).astype(np.float64) / 3600.0
+    w = np.maximum(np.asarray(srad, dtype=np.float64), 0.0)
+    ang = 2.0 * np.pi * hour / 24.0
+    s, c = float(np.sum(w * np.sin(ang))), float(np.sum(w * np.cos(ang)))
+    if w.sum() <= 0 or np.hypot(s, c) < MIN_DIURNAL_RESULTANT * w.sum():
+        return None  # no diurnal cycle to time (constant or zero shortwave)
+    centre = (np.arctan2(s, c) * 24.0 / (2.0 * np.pi)) % 24.0
+    return float(round(centre - 12.0 + lon / 15.0))
+
+
+def _solar_geometry(time: NDArray[np.datetime64], lat: float, lon: float,
+                    utc_offset: float | None = None) -> tuple[NDArray, NDArray]:
     """cos(zenith) and the eccentricity factor at local-standard-time stamps (site-mode convention)."""
     from tpcarbon.physics.solar import calc_coszen, calc_eccentricity_factor
 
     t = np.asarray(time, dtype="datetime64[s]")
     calday = (t - t.astype("datetime64[Y]")).astype(np.float64) / 86400.0 + 1.0
-    lon_sol = lon - 15.0 * round(lon / 15.0)
+    lon_sol = solar_equivalent_lon(lon, utc_offset)
     cosz = np.array([calc_coszen(float(d), float(lat), lon_sol) for d in calday])
     ecc = np.array([calc_eccentricity_factor(float(d)) for d in calday])
     return cosz, ecc
 
 
 def cloud_fraction(
-    time: NDArray[np.datetime64], srad: NDArray[np.float64], lat: float, lon: float, elevation_m: float = 0.0
+    time: NDArray[np.datetime64],
+    srad: NDArray[np.float64],
+    lat: float,
+    lon: float,
+    elevation_m: float = 0.0,
+    utc_offset: float | None = None,
 ) -> NDArray[np.float64]:
     r"""Cloud fraction from measured over clear-sky shortwave, interpolated through the night.
 
@@ -430,9 +502,11 @@ def cloud_fraction(
         Measured incoming shortwave :math:`S_\downarrow` [W m-2] (gap-filled).
     lat, lon : float
         Site position [degrees_north, degrees_east]; the hour angle uses the solar-equivalent
-        longitude ``lon - 15 round(lon / 15)`` (site mode's convention for local standard time).
+        longitude (:func:`solar_equivalent_lon`, site mode's convention for local standard time).
     elevation_m : float
         Site elevation :math:`z` [m].
+    utc_offset : float, optional
+        UTC offset of the stamps [h] (default: the longitude's time zone, ``round(lon / 15)``).
 
     Returns
     -------
@@ -448,7 +522,7 @@ def cloud_fraction(
     ----------
     Allen et al. (1998), FAO-56 eq. 37 (clear-sky shortwave); Crawford and Duchon (1999).
     """
-    cosz, ecc = _solar_geometry(time, lat, lon)
+    cosz, ecc = _solar_geometry(time, lat, lon, utc_offset)
     day = cosz >= LW_MIN_COSZ
     if not day.any():
         raise ValueError("the sun is never high enough to estimate cloudiness")
@@ -784,7 +858,9 @@ def _column(df: pd.DataFrame, candidates: tuple[str, ...]) -> str | None:
     return None
 
 
-def read_site_forcing(path: str | PathLike, lat: float | None = None, lon: float | None = None) -> SiteData:
+def read_site_forcing(
+    path: str | PathLike, lat: float | None = None, lon: float | None = None, utc_offset: float | None = None
+) -> SiteData:
     """Read a FLUXNET2015/ONEFlux or europe-fluxdata file into gap-filled site forcing in model units.
 
     Parameters
@@ -795,6 +871,10 @@ def read_site_forcing(path: str | PathLike, lat: float | None = None, lon: float
     lat, lon : float, optional
         Site position [degrees_north, degrees_east]; needed only to estimate incoming longwave
         when the file has none (cloud fraction from the clear-sky shortwave).
+    utc_offset : float, optional
+        UTC offset of the file's local standard time [h]. Default: inferred from the timing of the
+        measured shortwave (:func:`infer_utc_offset`), with a warning when it differs from the
+        longitude's zone ``round(lon / 15)``; stored in ``gapfill["utc_offset"]``.
 
     Returns
     -------
@@ -922,6 +1002,20 @@ def read_site_forcing(path: str | PathLike, lat: float | None = None, lon: float
     temp = ta + CONST.tfrz
     shum = specific_humidity(e, p_hpa)
     srad = np.maximum(sw, 0.0)
+    if lon is not None:
+        zone = float(round(lon / 15.0))
+        if utc_offset is None:
+            utc_offset = infer_utc_offset(time, srad, lon)
+            if utc_offset is None:
+                utc_offset = zone
+                warnings.append(f"{cols_sw} has no diurnal cycle: time stamps taken as UTC{zone:+g} h "
+                                "(the longitude's zone)")
+            elif utc_offset != zone:
+                warnings.append(
+                    f"time stamps are UTC{utc_offset:+g} h by the timing of {cols_sw} (solar noon), not "
+                    f"UTC{zone:+g} h of the longitude's zone: UTC{utc_offset:+g} used for the solar geometry"
+                )
+        gapfill["utc_offset"] = float(utc_offset)
 
     lw_col = _column(df, spec["lrad"])
     if lw_col is not None:
@@ -939,7 +1033,7 @@ def read_site_forcing(path: str | PathLike, lat: float | None = None, lon: float
             )
         elev = elevation_from_pressure(float(np.mean(pa)) * _PA_PER_KPA)
         try:
-            cloud = cloud_fraction(time, srad, lat, lon, elev)
+            cloud = cloud_fraction(time, srad, lat, lon, elev, utc_offset)
         except ValueError as err:
             raise InputError(
                 path, f"missing and cannot be estimated ({err})", f"add {first} to the file", variable=first
