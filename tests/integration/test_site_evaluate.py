@@ -91,7 +91,8 @@ def test_evaluate_orchestration(tmp_path, monkeypatch):
     assert list(allt["site"]) == ["A", "B"]
     assert list(allt["pft"]) == ["c3_arctic_grass", "needleleaf_evergreen_boreal"]
     text = md.read_text()
-    assert "| A | GPP | model | 0.90 | 1.00 | -0.50 |" in text and text.count("\n| B |") == 1
+    assert "| A | GPP | model | n/a | 0.90 | 1.00 | -0.50 |" in text and text.count("\n| B | GPP |") == 1
+    assert "| B | needleleaf_evergreen_boreal | n/a | 0.90 / n/a |" in text  # the headline row
 
 
 def test_site_end_to_end(tmp_path):

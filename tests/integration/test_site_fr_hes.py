@@ -17,8 +17,9 @@ def test_fr_hes_site_run_has_skill(tmp_path):
     daily = run_site(FR_HES, 48.6742, 7.0656, "broadleaf_deciduous_temperate_tree", out=tmp_path, progress=False,
                      log=lambda s: None)
     d = pd.read_csv(daily)
-    assert list(d.columns[:10]) == ["date", "GPP", "NPP", "AR", "HR", "NEP", "NEE", "LAI", "FSH", "EFLX_LH_TOT"]
-    assert {"GPP_LUE", "NEE_LUEQ10", "ER_LUEQ10", "NEE_tower", "GPP_tower", "LE_tower", "H_tower"} <= set(d.columns)
+    model_cols = ["date", "GPP", "NPP", "AR", "HR", "NEP", "NEE", "LAI", "FSH", "EFLX_LH_TOT"]
+    assert list(d.columns[:10]) == model_cols
+    assert {"GPP_LUE", "NEE_LUEQ10", "ER_LUEQ10", "NEE_tower", "GPP_tower", "LE_tower", "H_tower"} <= set(d)
     assert len(d) == 366
     assert 800 < d["GPP"].sum() < 2500          # temperate beech forest GPP, g C m-2 yr-1
     assert 3 < d["LAI"].max() < 9

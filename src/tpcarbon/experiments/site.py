@@ -325,6 +325,7 @@ def _site_figure(daily: pd.DataFrame, skill: pd.DataFrame, site_id: str, path: P
     for row, (var, srcs) in enumerate(series.items()):
         obs = d.get(f"{var}_tower")
         has_obs = obs is not None and obs.notna().any()
+        srcs = {k: srcs[k] for k in sorted(srcs, key=lambda k: k == "model")}  # the model drawn last
         curves = ({"tower": obs} if has_obs else {}) | srcs
         # monthly values as scored: paired with the tower days, months under the rule left out
         monthly = monthly_means(pd.DataFrame(curves)) if has_obs else pd.DataFrame(srcs).resample("MS").mean()
@@ -370,7 +371,7 @@ lon = 7.0656
 pft = "broadleaf_deciduous_temperate_tree"
 # years = [2016, 2016]                           # optional: a sub-range of the file's years
 # spinup_years = 60                              # optional: cap of the spin-up
-# utc_offset = 1                                 # optional: UTC offset of the stamps [h] (default: from SW_IN)
+# utc_offset = 1                                 # optional: UTC offset of the stamps [h] (default: SW_IN)
 """
 
 
@@ -480,22 +481,62 @@ def run_evaluate(sites_file: str | Path, out: str | Path, progress: bool = True,
     return md
 
 
+def _cell(x, spec: str) -> str:
+    try:
+        return _fmt(float(x), spec)
+    except (TypeError, ValueError):
+        return "n/a"
+
+
+def headline_markdown(skill: pd.DataFrame) -> str:
+    """One row per site: daily r and annual values of GPP and NEE (model vs baseline), LE and H r."""
+    day = skill[skill["aggregation"] == "daily"].set_index(["site", "variable", "source"])
+
+    def get(site, var, src, col, spec):
+        key = (site, var, src)
+        return _cell(day.loc[key, col], spec) if key in day.index else "n/a"
+
+    lines = ["| site | PFT | days (NEE) | GPP r model / LUE | NEE r model / LUE+Q10 "
+             "| annual GPP tower / model / LUE | annual NEE tower / model / LUE+Q10 | LE r | H r |",
+             "|" + "---|" * 9]
+    for site in dict.fromkeys(skill["site"]):
+        pft = skill.loc[skill["site"] == site, "pft"].iloc[0] if "pft" in skill else ""
+        lines.append(
+            f"| {site} | {pft} | {get(site, 'NEE', 'model', 'n', '.0f')} | "
+            f"{get(site, 'GPP', 'model', 'r', '.2f')} / {get(site, 'GPP', 'LUE', 'r', '.2f')} | "
+            f"{get(site, 'NEE', 'model', 'r', '.2f')} / {get(site, 'NEE', 'LUE+Q10', 'r', '.2f')} | "
+            f"{get(site, 'GPP', 'model', 'annual_obs', '.0f')} / "
+            f"{get(site, 'GPP', 'model', 'annual_src', '.0f')} / "
+            f"{get(site, 'GPP', 'LUE', 'annual_src', '.0f')} | "
+            f"{get(site, 'NEE', 'model', 'annual_obs', '.0f')} / "
+            f"{get(site, 'NEE', 'model', 'annual_src', '.0f')} / "
+            f"{get(site, 'NEE', 'LUE+Q10', 'annual_src', '.0f')} | "
+            f"{get(site, 'LE', 'model', 'r', '.2f')} | {get(site, 'H', 'model', 'r', '.2f')} |")
+    return "\n".join(lines) + "\n"
+
+
 def skill_markdown(skill: pd.DataFrame) -> str:
-    """Docs-ready markdown: per site, the daily and monthly scores of model and baselines per variable."""
+    """Docs-ready markdown: a headline row per site, then every variable and source of every site."""
     if skill.empty:
         return "No site had tower fluxes to score.\n"
-    lines = ["| site | variable | source | daily r | daily RMSE | daily bias | monthly r | phase shift (d) | "
-             "annual tower | annual source | overall score (daily) |", "|" + "---|" * 11]
+    lines = [headline_markdown(skill),
+             "| site | variable | source | days | daily r | daily RMSE | daily bias | monthly r "
+             "| phase shift (d) | interannual r | annual tower | annual source | overall score (daily) |",
+             "|" + "---|" * 13]
     day = skill[skill["aggregation"] == "daily"]
     mon = skill[skill["aggregation"] == "monthly"].set_index(["site", "variable", "source"])
-    for r in day.itertuples():
-        key = (r.site, r.variable, r.source)
+    for r in day.to_dict("records"):
+        key = (r["site"], r["variable"], r["source"])
         mr = mon.loc[key, "r"] if key in mon.index else np.nan
-        lines.append(f"| {r.site} | {r.variable} | {r.source} | {r.r:.2f} | {r.rmse:.2f} | {r.bias:+.2f} | "
-                     f"{mr:.2f} | {r.phase_shift_days:+.0f} | {r.annual_obs:.0f} | {r.annual_src:.0f} | "
-                     f"{r.overall_score:.2f} |")
+        cells = [_cell(r.get(c), f) for c, f in (("n", ".0f"), ("r", ".2f"), ("rmse", ".2f"), ("bias", "+.2f"))]
+        cells += [_cell(mr, ".2f")]
+        cells += [_cell(r.get(c), f) for c, f in (("phase_shift_days", "+.0f"), ("interannual_r", ".2f"),
+                                                 ("annual_obs", ".0f"), ("annual_src", ".0f"),
+                                                 ("overall_score", ".2f"))]
+        lines.append(f"| {r['site']} | {r['variable']} | {r['source']} | " + " | ".join(cells) + " |")
     lines.append("")
     lines.append("Units: GPP, NEE, ER daily values in g C m-2 d-1 and annual values in g C m-2 yr-1; LE, H "
                  "in W m-2 (annual: mean). NEE positive = source. Scores: ILAMB (Collier et al. 2018), "
-                 "1 = perfect.")
+                 "1 = perfect. n/a: not enough data (annual values need every month with >= 3 valid days, "
+                 "interannual r >= 3 such years).")
     return "\n".join(lines) + "\n"
