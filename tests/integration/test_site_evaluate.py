@@ -136,3 +136,24 @@ def test_evaluate_end_to_end(tmp_path):
     assert res.exit_code == 0, res.output
     assert "| Syn | NEE | LUE+Q10 |" in (tmp_path / "ev" / "skill_summary.md").read_text()
     pd.testing.assert_frame_equal(pd.read_csv(tmp_path / "ev" / "Syn" / "skill.csv"), sk)
+
+
+def test_site_refusals_write_nothing(tmp_path):
+    tower = write_year(tmp_path / "FLX_XX-Syn_FLUXNET2015_FULLSET_HH_2015-2015_1-4.csv")
+    short = tmp_path / "FLX_XX-Sho_FLUXNET2015_FULLSET_HH_2015-2015_1-4.csv"
+    short.write_text("".join(tower.read_text().splitlines(keepends=True)[: 1 + 48 * 3]))
+    for args, fragments in (
+        (["--forcing", short], ("TIMESTAMP_START: no calendar year with 300 days of records (the file has "
+                                "2015-01-01T00:15 to 2015-01-03T23:45)",)),
+        (["--forcing", tower, "--years", "2016-2016"], ("--years: years 2016-2016 are not inside",)),
+        (["--forcing", tower, "--pft", "not_vegetated"], ("--pft: PFT 'not_vegetated' has no vegetation",)),
+    ):
+        out = tmp_path / "out"
+        base = ["site", "--lat", "46.8", "--lon", "9.8", "--out", out]
+        if "--pft" not in args:
+            base += ["--pft", "c3_arctic_grass"]
+        res = cli(base + args)
+        assert res.exit_code == 2 and res.stderr.startswith("error: ") and "\n" not in res.stderr.strip()
+        for f in fragments:
+            assert f in res.stderr, res.stderr
+        assert not out.exists()

@@ -235,20 +235,26 @@ def run_site(forcing_file: str | Path, lat: float, lon: float, pft: str, years: 
     if pft_name not in PFT_BASELINE:
         raise ConfigError(None, f"PFT '{pft_name}' has no vegetation to score", "give a vegetated PFT",
                           variable="--pft")
+    fyears = data.time.astype("datetime64[Y]").astype(int) + 1970
+    first, last = int(fyears.min()), int(fyears.max())
+    # a trailing partial year (the last record of 31 Dec stamped into the next year) is not a run year
+    full = [y for y in range(first, last + 1) if (fyears == y).sum() >= 300 * _SECONDS_PER_DAY / data.dt]
+    if not full:
+        span = f"{data.time[0].astype('datetime64[m]')} to {data.time[-1].astype('datetime64[m]')}"
+        raise InputError(forcing_file, f"no calendar year with 300 days of records (the file has {span})",
+                         "give a file with at least one full year",
+                         variable=data.gapfill["columns"].get("time"))
+    if years is not None and not (years[0] in full and years[1] in full):
+        raise ConfigError(None, f"years {years[0]}-{years[1]} are not inside the file's full years "
+                          f"{full[0]}-{full[-1]}", "choose --years among the file's full years",
+                          variable="--years")
+    years = years or (full[0], full[-1])
     out.mkdir(parents=True, exist_ok=True)
     for w in data.warnings:
         log(f"site: WARNING {w}")
     data, partition_note = _partition_if_needed(data)
     if partition_note:
         log(f"site: {partition_note}")
-    fyears = data.time.astype("datetime64[Y]").astype(int) + 1970
-    first, last = int(fyears.min()), int(fyears.max())
-    # a trailing partial year (the last record of 31 Dec stamped into the next year) is not a run year
-    full = [y for y in range(first, last + 1) if (fyears == y).sum() >= 300 * _SECONDS_PER_DAY / data.dt]
-    if not full:
-        raise InputError(forcing_file, "no year with at least 300 days of records",
-                         "give a file with a full year")
-    years = years or (full[0], full[-1])
     for k, v in data.gapfill.items():
         if isinstance(v, float) and 0 < v < 1:
             log(f"site: {k} gap-filled for {100 * v:.2f} % of the records")
@@ -528,7 +534,8 @@ def skill_markdown(skill: pd.DataFrame) -> str:
     for r in day.to_dict("records"):
         key = (r["site"], r["variable"], r["source"])
         mr = mon.loc[key, "r"] if key in mon.index else np.nan
-        cells = [_cell(r.get(c), f) for c, f in (("n", ".0f"), ("r", ".2f"), ("rmse", ".2f"), ("bias", "+.2f"))]
+        cells = [_cell(r.get(c), f) for c, f in (("n", ".0f"), ("r", ".2f"), ("rmse", ".2f"),
+                                                 ("bias", "+.2f"))]
         cells += [_cell(mr, ".2f")]
         cells += [_cell(r.get(c), f) for c, f in (("phase_shift_days", "+.0f"), ("interannual_r", ".2f"),
                                                  ("annual_obs", ".0f"), ("annual_src", ".0f"),

@@ -955,7 +955,7 @@ def read_site_forcing(
         filled, miss = fill_gaps(series(col), dt, first_slot)
         return col, filled, miss
 
-    columns: dict[str, str] = {}
+    columns: dict[str, str] = {"time": stamp_col}
     gapfill: dict = {}
     cols_t, ta, miss_t = required("temp")
     cols_p, pa, miss_p = required("pres")
