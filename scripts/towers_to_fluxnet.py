@@ -35,7 +35,8 @@ def _write(df: pd.DataFrame, site: str, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     stamp = pd.to_datetime(df["TIMESTAMP_START" if "TIMESTAMP_START" in df else "TIMESTAMP_END"],
                            format="%Y%m%d%H%M")
-    path = out / f"FLX_{site}_FLUXNET2015_FULLSET_HH_{stamp.dt.year.min()}-{stamp.dt.year.max()}_converted.csv"
+    years = f"{stamp.dt.year.min()}-{stamp.dt.year.max()}"
+    path = out / f"FLX_{site}_FLUXNET2015_FULLSET_HH_{years}_converted.csv"
     df.fillna(MISSING).to_csv(path, index=False, float_format="%.5g")
     return path
 
@@ -77,7 +78,7 @@ def svartberget(meteo: str, ec: str, out: str) -> Path:
     e = pd.read_csv(ec, sep=";")
     key = ["year", "month", "day", "hour", "minute"]
     both = m.merge(e, on=key, how="left", suffixes=("", "_ec"))
-    end = pd.to_datetime(dict(year=both.year, month=both.month, day=both.day, hour=both.hour, minute=both.minute))
+    end = pd.to_datetime(both[key])
     cols = {"TIMESTAMP_END": end.dt.strftime("%Y%m%d%H%M"), "TA_F": both["Tair"], "RH": both["RH"],
             "PA_F": both["P"] / 10.0, "WS_F": both["U"], "SW_IN_F": both["Rg"], "LW_IN_F": both["LWin"],
             "P_F": both["Prec"], "CO2_F_MDS": both["CO2"], "NEE_VUT_REF": both["NEE_gapfilled"],

@@ -122,7 +122,8 @@ CARBON = ("GPP", "NEE", "ER")
 #: Columns of the skill table, in order.
 SKILL_COLUMNS = (
     "variable", "aggregation", "source", "units", "n", "mean_obs", "mean_src", "bias", "rmse", "crmse", "r",
-    "sigma_obs", "sigma_src", "bias_score", "rmse_score", "phase_shift_days", "xcorr_lag_months", "phase_score",
+    "sigma_obs", "sigma_src", "bias_score", "rmse_score", "phase_shift_days", "xcorr_lag_months",
+    "phase_score",
     "iav_obs", "iav_src", "iav_score", "overall_score", "sum_obs", "sum_src", "annual_obs", "annual_src",
     "annual_units", "n_years", "interannual_r",
 )
