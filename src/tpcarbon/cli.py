@@ -199,6 +199,19 @@ def site(forcing_file, lat, lon, pft, years, spinup_years, out) -> None:
     click.echo(f"wrote {path}")
 
 
+# ---- tpcarbon evaluate (self-contained block: site mode over the towers of a TOML file) ----
+@main.command()
+@click.argument("sites", type=click.Path())
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False), help="Output folder.")
+@_handle_errors
+def evaluate(sites: str, out: str) -> None:
+    """Score site mode against several towers listed in SITES.toml ([[site]] file, lat, lon, pft)."""
+    from tpcarbon.experiments.site import run_evaluate
+
+    click.echo(f"wrote {run_evaluate(sites, out, progress=_progress())}")
+# ---- end of tpcarbon evaluate ----
+
+
 def _years(text: str) -> tuple[int, int]:
     from tpcarbon.errors import ConfigError
 

@@ -776,11 +776,11 @@ def test_cli_analyze_corrupt_history_file(h0_files, tmp_path):
 
 
 def test_cli_site_missing_column(flx_file, tmp_path):
-    drop_columns(flx_file, "WS_F")
+    drop_columns(flx_file, "PA_F")
     out = tmp_path / "site_out"
     res = cli(["site", "--forcing", flx_file, "--lat", "30.5", "--lon", "91.0", "--pft", "c3_arctic_grass",
                "--out", out])
-    check_cli_error(res, flx_file.name, "WS_F", "required column is missing")
+    check_cli_error(res, flx_file.name, "PA_F", "required column is missing")
     assert not (out / "daily.csv").exists()
     assert not out.exists() or not any(p.is_file() for p in out.rglob("*"))
 

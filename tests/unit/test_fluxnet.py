@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -9,9 +10,16 @@ import pandas as pd
 import pytest
 
 from tpcarbon.errors import InputError
-from tpcarbon.io.fluxnet import SiteData, fill_gaps, read_site_forcing
+from tpcarbon.io.fluxnet import (
+    SiteData,
+    cloud_fraction,
+    fill_gaps,
+    longwave_brutsaert,
+    longwave_crawford_duchon,
+    read_site_forcing,
+)
 
-FR_HES = Path("/work/scratch/hes/hesseflux-5.0/example/FR-Hes_europe-fluxdata_2016.txt")
+FR_HES = Path(os.environ.get("TPCARBON_FR_HES", "data-cache/FR-Hes_europe-fluxdata_2016.txt"))
 STEFAN = 5.67e-8
 
 
@@ -117,18 +125,128 @@ def test_long_gap_mean_diurnal_cycle(flx_path):
     assert site.gapfill["temp"] == pytest.approx(23 / n)
 
 
-def test_negative_shortwave_and_lw_estimate(flx_path):
+def test_negative_shortwave_is_zero(flx_path):
     sw = np.full(192, 100.0)
     sw[::2] = -3.0
-    site = read_site_forcing(write_fluxnet(flx_path, SW_IN_F=sw, LW_IN_F=-9999.0))
+    site = read_site_forcing(write_fluxnet(flx_path, SW_IN_F=sw))
     assert site.srad.min() == 0.0 and site.srad.max() == 100.0
-    # Brutsaert (1975) clear-sky estimate from TA = 20 degC and e = esat - VPD
+
+
+def test_lw_missing_without_position_is_refused(flx_path):
+    with pytest.raises(InputError, match=rf"{flx_path.name}: LW_IN_F: missing .*Fix: give the site latitude"):
+        read_site_forcing(write_fluxnet(flx_path, LW_IN_F=-9999.0))
+
+
+def test_lw_missing_overcast_is_sigma_t4(flx_path):
+    # SW_IN = 0 all day: cloud fraction 1 everywhere, so L = sigma T^4 (Crawford & Duchon 1999), by hand
+    site = read_site_forcing(write_fluxnet(flx_path, LW_IN_F=-9999.0, SW_IN_F=0.0), lat=30.0, lon=91.0)
+    np.testing.assert_allclose(site.lrad, STEFAN * 293.15**4, rtol=1e-12)
+    assert abs(STEFAN * 293.15**4 - 418.74) < 0.01
+    assert site.gapfill["lrad"] == 1.0 and "Crawford & Duchon" in site.gapfill["lrad_method"]
+    assert any(w.startswith("LW_IN_F missing: incoming longwave estimated") for w in site.warnings)
+
+
+def test_lw_missing_clear_sky_january(tmp_path):
+    # measured SW = the FAO-56 clear-sky value: cloud fraction 0 by day and (interpolated) by night,
+    # so L = (1.22 + 0.06 sin(3 pi / 6)) (e/T)^(1/7) sigma T^4 = 1.28 (e/T)^(1/7) sigma T^4 in January
+    from tpcarbon.io.fluxnet import _solar_geometry
+
+    n = 4 * 48
+    t0 = pd.Timestamp("2015-01-01 00:00") + pd.to_timedelta(np.arange(n) * 1800, unit="s")
+    centre = (t0 + pd.Timedelta(minutes=15)).to_numpy().astype("datetime64[s]")
+    cosz, ecc = _solar_geometry(centre, 30.0, 91.0)
+    elev = (1.0 - (1.0e5 / 101325.0) ** (1 / 5.25588)) / 2.25577e-5  # PA_F = 100 kPa
+    clear = (0.75 + 2e-5 * elev) * 1361.0 * ecc * np.maximum(cosz, 0.0)
+    path = write_fluxnet(tmp_path / "FLX_CN-Dan_FLUXNET2015_SUBSET_HH_2015-2015_1-4.csv", LW_IN_F=-9999.0,
+                         SW_IN_F=clear)
+    site = read_site_forcing(path, lat=30.0, lon=91.0)
     e = esat_hand(20.0) - 10.0
-    tk = 293.15
-    lw = 1.24 * (e / tk) ** (1.0 / 7.0) * STEFAN * tk**4
-    np.testing.assert_allclose(site.lrad, lw, rtol=1e-12)
-    assert site.gapfill["lrad"] == 1.0 and "Brutsaert" in site.gapfill["lrad_method"]
-    assert 250.0 < lw < 400.0
+    lw_clear = 1.28 * (e / 293.15) ** (1 / 7) * STEFAN * 293.15**4
+    np.testing.assert_allclose(site.lrad, lw_clear, rtol=1e-6)
+    # the clear-sky Brutsaert value is 1.24/1.28 of it; overcast sigma T^4 is ~60 W m-2 more
+    assert 300.0 < lw_clear < 360.0 and STEFAN * 293.15**4 - lw_clear > 55.0
+    np.testing.assert_allclose(longwave_brutsaert(293.15, e), lw_clear * 1.24 / 1.28, rtol=1e-12)
+
+
+def test_cloud_fraction_ratio_and_night_interpolation():
+    from tpcarbon.io.fluxnet import LW_MIN_COSZ, _solar_geometry
+
+    t0 = np.datetime64("2015-03-20T00:15")
+    t = (t0 + np.arange(2 * 48) * np.timedelta64(30, "m")).astype("datetime64[s]")
+    cosz, ecc = _solar_geometry(t, 0.0, 0.0)
+    clear = 0.75 * 1361.0 * ecc * np.maximum(cosz, 0.0)
+    frac = np.where(np.arange(t.size) < 48, 0.8, 0.4)  # measured / clear: 0.8 on day 1, 0.4 on day 2
+    c = cloud_fraction(t, frac * clear, 0.0, 0.0, 0.0)
+    day = cosz >= LW_MIN_COSZ
+    np.testing.assert_allclose(c[day & (np.arange(t.size) < 48)], 0.2, atol=1e-12)
+    np.testing.assert_allclose(c[day & (np.arange(t.size) >= 48)], 0.6, atol=1e-12)
+    assert abs(clear[24] - 0.75 * 1361.0 * ecc[24] * cosz[24]) < 1e-9 and cosz[24] > 0.99  # equinox noon
+    # night between the two days: linear in time from 0.2 (last day-1 value) to 0.6 (first day-2 value)
+    last1 = np.flatnonzero(day[:48])[-1]
+    first2 = 48 + np.flatnonzero(day[48:])[0]
+    k = np.arange(last1, first2 + 1)
+    np.testing.assert_allclose(c[k], 0.2 + 0.4 * (k - last1) / (first2 - last1), atol=1e-12)
+    np.testing.assert_allclose(c[: np.flatnonzero(day)[0]], 0.2)  # before the first daytime value: held
+
+
+def test_crawford_duchon_seasonal_coefficient():
+    # (1.22 + 0.06 sin((m + 2) pi / 6)): 1.28 in January, 1.16 in July, 1.22 in April and October
+    tk, e = 280.0, 8.0
+    base = (e / tk) ** (1 / 7) * STEFAN * tk**4
+    for month, coef in ((1, 1.28), (4, 1.22), (7, 1.16), (10, 1.22)):
+        assert longwave_crawford_duchon(tk, e, month, 0.0) == pytest.approx(coef * base, rel=1e-12)
+    assert longwave_crawford_duchon(tk, e, 7, 0.5) == pytest.approx(0.5 * STEFAN * tk**4 + 0.5 * 1.16 * base)
+
+
+def test_wind_missing_uses_fao56_default_with_warning(flx_path):
+    for kwargs in ({"drop": ("WS_F",)}, {"WS_F": -9999.0}):
+        site = read_site_forcing(write_fluxnet(flx_path, **kwargs))
+        np.testing.assert_allclose(site.wind, 2.0)
+        assert site.gapfill["wind"] == 1.0 and "FAO-56" in site.gapfill["wind_method"]
+        assert site.warnings == ("WS_F missing: wind speed set to 2 m s-1 (FAO-56 default for missing wind)",)
+
+
+def test_timestamp_start_only(tmp_path):
+    # ONEFlux/FLUXNET2015 files with only TIMESTAMP_START: the end is START + the step of the stamps
+    for dt, tag in ((1800, "HH"), (3600, "HR")):
+        path = write_fluxnet(tmp_path / f"FLX_CN-Dan_FLUXNET2015_FULLSET_{tag}_2015-2015_1-4.csv", dt=dt,
+                             drop=("TIMESTAMP_END",))
+        site = read_site_forcing(path)
+        assert site.dt == dt and site.nt == 4 * 86400 // dt
+        assert site.time[0] == np.datetime64("2015-01-01T00:00") + np.timedelta64(dt // 2, "s")
+        note = f"TIMESTAMP_END missing: derived as TIMESTAMP_START + {dt} s (the step of the stamps)"
+        assert site.warnings == (note,)
+        np.testing.assert_allclose(site.prec, 0.9 / dt)
+
+
+def test_timestamp_start_only_with_holes(flx_path):
+    path = write_fluxnet(flx_path, drop=("TIMESTAMP_END",))
+    df = pd.read_csv(path, dtype={"TIMESTAMP_START": str})
+    df.drop(index=[0, 50, 51, 52]).to_csv(path, index=False)  # the step is still the most common difference
+    site = read_site_forcing(path)
+    assert site.dt == 1800.0 and site.nt == 191 and str(site.time[0]) == "2015-01-01T00:45:00"
+
+
+def test_timestamp_end_only_fluxnet(flx_path):
+    site = read_site_forcing(write_fluxnet(flx_path, drop=("TIMESTAMP_START",)))
+    assert site.nt == 192 and str(site.time[0]) == "2015-01-01T00:15:00" and site.warnings == ()
+
+
+def test_le_h_and_quality_flags(flx_path):
+    n = 192
+    qc = np.zeros(n)
+    qc[10:20] = 2  # medium-quality gap fill: not scored
+    qc[20:30] = 1  # good-quality gap fill: kept
+    site = read_site_forcing(write_fluxnet(flx_path, LE_F_MDS=80.0, H_F_MDS=-20.0, LE_F_MDS_QC=qc,
+                                           NEE_VUT_REF_QC=qc))
+    assert np.isnan(site.le_obs[10:20]).all() and np.isfinite(site.le_obs[20:]).all()
+    np.testing.assert_allclose(site.le_obs[20:], 80.0)
+    np.testing.assert_allclose(site.h_obs, -20.0)  # no H_F_MDS_QC: all kept
+    for v in (site.nee_obs, site.gpp_obs, site.reco_obs):  # GPP and RECO follow NEE_VUT_REF_QC
+        assert np.isnan(v[10:20]).all() and np.isfinite(v[20:]).all()
+    assert site.gapfill["columns"]["le_qc"] == "LE_F_MDS_QC"
+    plain = read_site_forcing(write_fluxnet(flx_path))
+    assert plain.le_obs is None and plain.h_obs is None
 
 
 def test_missing_timestamps_are_reinserted(flx_path):
@@ -141,7 +259,7 @@ def test_missing_timestamps_are_reinserted(flx_path):
     np.testing.assert_allclose(site.temp, 293.15)
 
 
-@pytest.mark.parametrize("column", ["TA_F", "PA_F", "WS_F", "SW_IN_F", "P_F"])
+@pytest.mark.parametrize("column", ["TA_F", "PA_F", "SW_IN_F", "P_F"])
 def test_missing_required_column(flx_path, column):
     with pytest.raises(InputError, match=rf"{flx_path.name}: {column}: required column is missing") as exc:
         read_site_forcing(write_fluxnet(flx_path, drop=(column,)))
@@ -163,10 +281,6 @@ def test_optional_columns_missing(flx_path):
 def test_bad_files(tmp_path):
     with pytest.raises(InputError, match="file not found"):
         read_site_forcing(tmp_path / "nope.csv")
-    p = tmp_path / "x.csv"
-    p.write_text("a,b,c\n1,2,3\n")
-    with pytest.raises(InputError, match="TIMESTAMP"):
-        read_site_forcing(p)
     p3 = tmp_path / "FLX_XX-Xxx_FLUXNET2015_SUBSET_DD_2015-2015_1-4.csv"
     write_fluxnet(p3, dt=1800)
     df = pd.read_csv(p3, dtype=str)
@@ -174,8 +288,63 @@ def test_bad_files(tmp_path):
         pd.to_datetime(df["TIMESTAMP_START"], format="%Y%m%d%H%M") + pd.Timedelta(days=1)
     ).dt.strftime("%Y%m%d%H%M")
     df.to_csv(p3, index=False)
-    with pytest.raises(InputError, match="neither 1800 nor 3600"):
+    with pytest.raises(InputError, match="TIMESTAMP_END: time step .* is neither 1800 nor 3600"):
         read_site_forcing(p3)
+
+
+def _one_line(exc, *fragments):
+    msg = str(exc)
+    assert "\n" not in msg and "Fix:" in msg, msg
+    for f in fragments:
+        assert f in msg, f"{f!r} not in {msg!r}"
+    return msg
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragments"),
+    [
+        # no time column at all
+        (lambda df: df.drop(columns=["TIMESTAMP_START", "TIMESTAMP_END"]).rename(columns={"TA_F": "TA"}),
+         ("TIMESTAMP_END: missing and TIMESTAMP_START not found in the first 10 lines",
+          "Fix: give the half-hourly")),
+        # a FLUXNET2015 DD file: TIMESTAMP only
+        (lambda df: df.drop(columns=["TIMESTAMP_END"]).rename(columns={"TIMESTAMP_START": "TIMESTAMP"}),
+         ("TIMESTAMP_START: missing and TIMESTAMP_END missing (the file has TIMESTAMP", "DD/WW/MM/YY")),
+        # a bad stamp
+        (lambda df: df.assign(TIMESTAMP_START=df["TIMESTAMP_START"].where(df.index != 5, "-9999")),
+         ("TIMESTAMP_START: time stamp '-9999' (data row 6) is not YYYYMMDDHHMM",)),
+        # a duplicated record (START only)
+        (lambda df: pd.concat([df.iloc[:10], df.iloc[9:]]).drop(columns=["TIMESTAMP_END"]),
+         ("TIMESTAMP_START: time stamps are not strictly increasing on a regular grid",
+          "(data row 11 repeats")),
+        # END - START not constant
+        (lambda df: df.assign(TIMESTAMP_END=df["TIMESTAMP_END"].where(df.index != 7, df["TIMESTAMP_START"])),
+         ("TIMESTAMP_END: TIMESTAMP_END - TIMESTAMP_START is not constant",
+          "(0 s instead of 1800 s at data row 8)")),
+        # a 3-hourly file with START only
+        (lambda df: df.iloc[::6].drop(columns=["TIMESTAMP_END"]),
+         ("TIMESTAMP_START: time step 10800 s (the most common difference of consecutive stamps)",
+          "is neither 1800 nor 3600")),
+    ],
+    ids=["no-time-column", "daily-aggregate", "bad-stamp", "duplicate", "end-start", "3-hourly"],
+)
+def test_refusals_name_the_column(flx_path, edit, fragments):
+    path = write_fluxnet(flx_path)
+    df = pd.read_csv(path, dtype={"TIMESTAMP_START": str, "TIMESTAMP_END": str})
+    edit(df).to_csv(path, index=False)
+    with pytest.raises(InputError) as exc:
+        read_site_forcing(path)
+    _one_line(exc.value, flx_path.name, *fragments)
+    assert "unrecognised" not in str(exc.value)
+
+
+def test_not_a_table_at_all(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("a,b,c\n1,2,3\n")
+    with pytest.raises(InputError) as exc:
+        read_site_forcing(p)
+    _one_line(exc.value, "x.csv: TIMESTAMP_END: missing and TIMESTAMP_START not found",
+              "(first line: 'a,b,c')")
 
 
 def test_europe_fluxdata_synthetic(tmp_path):
@@ -194,6 +363,9 @@ def test_europe_fluxdata_synthetic(tmp_path):
             "LW_IN_1_1_1": 300.0,
             "SW_IN_1_1_1": -9999.0,  # all missing: the second sensor is used
             "SW_IN_1_1_2": 150.0,
+            "LE_1_1_1": 40.0,
+            "H_1_1_1": 10.0,
+            "H_PI_1_1_1": 12.0,  # the processed (PI) column is preferred
         }
     )
     p = tmp_path / "FR-Hes_europe-fluxdata_2016.txt"
@@ -207,6 +379,8 @@ def test_europe_fluxdata_synthetic(tmp_path):
     np.testing.assert_allclose(site.nee_obs, -2.0)  # FC when there is no NEE_PI
     assert site.gpp_obs is None and site.reco_obs is None
     np.testing.assert_allclose(site.prec, 0.2 / 1800.0)
+    np.testing.assert_allclose(site.le_obs, 40.0)
+    np.testing.assert_allclose(site.h_obs, 12.0)
 
 
 @pytest.mark.skipif(not FR_HES.is_file(), reason="FR-Hes europe-fluxdata example not available")
@@ -228,6 +402,25 @@ def test_fr_hes_full_year():
     assert 500.0 < annual_mm < 1500.0
     assert 350.0 < np.median(site.co2) < 480.0
     assert site.nee_obs is not None and np.isnan(site.nee_obs).mean() < 0.5
+    assert site.le_obs is not None and site.h_obs is not None
+    assert 20.0 < np.nanmean(site.le_obs) < 80.0 and -10.0 < np.nanmean(site.h_obs) < 50.0
+
+
+@pytest.mark.skipif(not FR_HES.is_file(), reason="FR-Hes europe-fluxdata example not available")
+def test_fr_hes_longwave_estimate_against_the_measured(tmp_path):
+    # drop the measured LW_IN and estimate it: Crawford & Duchon within 5 W m-2 on average, where the
+    # clear-sky Brutsaert value is > 30 W m-2 low (measured 2016: CD -0.2, Brutsaert -43.5 W m-2)
+    measured = read_site_forcing(FR_HES)
+    df = pd.read_csv(FR_HES, dtype={"TIMESTAMP_END": str})
+    p = tmp_path / FR_HES.name
+    df.drop(columns=["LW_IN_1_1_1"]).to_csv(p, index=False)
+    est = read_site_forcing(p, lat=48.6742, lon=7.0656)
+    assert abs(np.mean(est.lrad - measured.lrad)) < 5.0
+    q, pres = measured.shum, measured.pres / 100.0
+    e = q * pres / (0.622 + 0.378 * q)
+    assert np.mean(longwave_brutsaert(measured.temp, e) - measured.lrad) < -30.0
+    daily = pd.Series(est.lrad - measured.lrad).groupby(measured.time.astype("datetime64[D]")).mean()
+    assert np.sqrt((daily**2).mean()) < 15.0
 
 
 # ---- fill_gaps -----------------------------------------------------------------------------
@@ -254,3 +447,39 @@ def test_fill_gaps_gap_longer_than_2h_is_not_linear():
 def test_fill_gaps_all_missing():
     with pytest.raises(ValueError):
         fill_gaps(np.full(10, np.nan), 1800.0)
+
+
+# ---- time zone of the stamps -----------------------------------------------------------------
+
+
+def test_utc_offset_inferred_from_the_shortwave(tmp_path):
+    # a Tibetan tower at 91 E keeps Beijing time (UTC+8), not the longitude's zone (UTC+6)
+    from tpcarbon.io.fluxnet import _solar_geometry, infer_utc_offset
+
+    n = 6 * 48
+    t0 = pd.Timestamp("2015-06-01 00:00") + pd.to_timedelta(np.arange(n) * 1800, unit="s")
+    centre = (t0 + pd.Timedelta(minutes=15)).to_numpy().astype("datetime64[s]")
+    cosz, _ = _solar_geometry(centre, 30.5, 91.07, utc_offset=8.0)
+    sw = 1000.0 * np.maximum(cosz, 0.0)
+    assert infer_utc_offset(centre, sw, 91.07) == 8.0
+    path = write_fluxnet(tmp_path / "FLX_CN-Dan_FLUXNET2015_SUBSET_HH_2015-2015_1-4.csv", ndays=6,
+                         start="2015-06-01 00:00", SW_IN_F=sw)
+    site = read_site_forcing(path, lat=30.5, lon=91.07)
+    assert site.gapfill["utc_offset"] == 8.0
+    assert site.warnings == ("time stamps are UTC+8 h by the timing of SW_IN_F (solar noon), not UTC+6 h of "
+                             "the longitude's zone: UTC+8 used for the solar geometry",)
+    given = read_site_forcing(path, lat=30.5, lon=91.07, utc_offset=8.0)  # given: no warning
+    assert given.gapfill["utc_offset"] == 8.0 and given.warnings == ()
+    # constant shortwave has no diurnal cycle to time: the longitude's zone, with a warning
+    flat = read_site_forcing(write_fluxnet(tmp_path / "FLX_CN-Dan_FLUXNET2015_SUBSET_HH_2015-2015_1-5.csv"),
+                             lat=30.5, lon=91.07)
+    assert flat.gapfill["utc_offset"] == 6.0 and "has no diurnal cycle" in flat.warnings[0]
+    assert infer_utc_offset(centre, np.zeros(n), 91.07) is None
+    assert "utc_offset" not in read_site_forcing(path).gapfill  # no position: nothing inferred
+
+
+@pytest.mark.skipif(not FR_HES.is_file(), reason="FR-Hes europe-fluxdata example not available")
+def test_fr_hes_stamps_are_cet():
+    # ICOS files are in CET (UTC+1); at 7.07 E the longitude's zone would be UTC+0
+    site = read_site_forcing(FR_HES, lat=48.6742, lon=7.0656)
+    assert site.gapfill["utc_offset"] == 1.0 and "UTC+1 h by the timing of SW_IN_1_1_1" in site.warnings[0]
