@@ -35,9 +35,9 @@ from tpcarbon.model.columns import LAYER_DZ, LAYER_Z
 from tpcarbon.model.driver import Model
 from tpcarbon.model.matrix import build_system, phase_ratio, shift_to_steady_state, solve_steady_state
 from tpcarbon.model.state import C_SPIN_NDAYS, DEADCROOTC, DEADSTEMC, NVEGC, S_IN0, S_POOL0, State
-from tpcarbon.params.fixed import AD_DEADWOOD_FACTOR
+from tpcarbon.params.fixed import AD_DEADWOOD_FACTOR, INITIAL_CN_LITTER
 from tpcarbon.params.vertical import NLEVSOI
-from tpcarbon.physics.soil_bgc import NDECOMP
+from tpcarbon.physics.soil_bgc import NDECOMP, S1 as S1_POOL, S2 as S2_POOL, S3 as S3_POOL
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,12 +125,31 @@ def solve_soil(model: Model, state: State, ad_mode: bool, last_year: tuple[np.nd
     state.col[:, C_SPIN_NDAYS] = 0.0
 
 
+def follow_soil_nitrogen(model: Model, state: State, soilc_before: np.ndarray) -> None:
+    """Keep the soil N pools consistent with a carbon solve (in place): SOM N = C / CN (fixed C:N), litter and CWD
+    N scaled with their C (the pool's C:N kept), as CLM's SASU sets N with C (``CNSoilMatrixMod``)."""
+    if not model.with_n:
+        return
+    sp = model.params.scalar
+    for pool, cn in ((S1_POOL, sp.cn_s1_bgc), (S2_POOL, sp.cn_s2_bgc), (S3_POOL, sp.cn_s3_bgc)):
+        state.soiln[:, pool, :] = state.soilc[:, pool, :] / cn
+    for pool in range(4):
+        old = soilc_before[:, pool, :]
+        ratio = np.divide(state.soilc[:, pool, :], old, out=np.ones_like(old), where=old > 0.0)
+        state.soiln[:, pool, :] *= ratio
+        fresh = (old <= 0.0) & (state.soilc[:, pool, :] > 0.0)
+        state.soiln[:, pool, :] = np.where(fresh, state.soilc[:, pool, :] / INITIAL_CN_LITTER, state.soiln[:, pool, :])
+
+
 def exit_ad(model: Model, state: State) -> None:
-    """Rescale accelerated pools on leaving AD mode (in place): soil pool i × a_i a_lat, dead wood × 10."""
+    """Rescale accelerated pools on leaving AD mode (in place): soil pool i × a_i a_lat (C and N), dead wood × 10."""
     for c in range(state.ncell):
-        state.soilc[c] *= _mix_factors(model, c, True)[:, None]
-    state.vegc[:, :, DEADSTEMC] *= AD_DEADWOOD_FACTOR
-    state.vegc[:, :, DEADCROOTC] *= AD_DEADWOOD_FACTOR
+        f = _mix_factors(model, c, True)[:, None]
+        state.soilc[c] *= f
+        state.soiln[c, :NDECOMP] *= f
+    for pool in (DEADSTEMC, DEADCROOTC):
+        state.vegc[:, :, pool] *= AD_DEADWOOD_FACTOR
+        state.vegn[:, :, pool] *= AD_DEADWOOD_FACTOR
 
 
 def solve_deadwood(model: Model, state: State, annual_inflow: list[np.ndarray], ad_mode: bool,
@@ -150,7 +169,10 @@ def solve_deadwood(model: Model, state: State, annual_inflow: list[np.ndarray], 
     live = woody & (model.columns.frac > 0)
     for k, pool in enumerate((DEADSTEMC, DEADCROOTC)):
         target = recent[:, :, k] / m
+        old = state.vegc[:, :, pool].copy()
         state.vegc[:, :, pool] = np.where(live, target, state.vegc[:, :, pool])
+        ratio = np.divide(state.vegc[:, :, pool], old, out=np.ones_like(old), where=old > 0.0)
+        state.vegn[:, :, pool] *= ratio
 
 
 def _first_year_mean_temperature(source: ForcingSource, year: int) -> np.ndarray:
@@ -269,7 +291,9 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
         if cfg.ad_recent_inputs and "inputs" in snap:
             recent = (state.spin_acc[:, S_IN0:S_IN0 + 4] - snap["inputs"][0],
                       state.col[:, C_SPIN_NDAYS] - snap["inputs"][1])
+        before = state.soilc.copy()
         solve_soil(model, state, ad_mode=True, last_year=last_year(), recent=recent)
+        follow_soil_nitrogen(model, state, before)
         rows[-1]["matrix_solve"] = True
     if cfg.ad_cycles > 0:
         exit_ad(model, state)
@@ -283,7 +307,9 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
             break
         solve_deadwood(model, state, inflow, False, n)
         # the first normal-mode solve follows the AD exit (far from equilibrium): set X*; later ones shift
+        before = state.soilc.copy()
         solve_soil(model, state, ad_mode=False, last_year=last_year(), shift=k > 1)
+        follow_soil_nitrogen(model, state, before)
         rows[-1]["matrix_solve"] = True
         solved_before = True
     if converged:
