@@ -8,6 +8,7 @@ to, whether it is in accelerated-decomposition space, and free-form attributes
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -16,7 +17,7 @@ import xarray as xr
 
 from tpcarbon.errors import InputError
 from tpcarbon.io.writers import write_netcdf
-from tpcarbon.model.state import COL_NAMES, PHENO_NAMES, VEGC_NAMES, State
+from tpcarbon.model.state import COL_NAMES, NACC, NSOILN, NSPIN, PHENO_NAMES, VEGC_NAMES, VEGN_NAMES, State
 from tpcarbon.physics.soil_bgc import NDECOMP
 from tpcarbon.surface.domain import Domain
 
@@ -31,10 +32,19 @@ _DIMS = {
     "bgc_acc": ("cell", "acc_row", "levsoi"),
     "spin_acc": ("cell", "spin_row", "levsoi"),
     "veg_spin": ("cell", "patch", "deadwood_pool"),
+    "vegn": ("cell", "patch", "vegn_pool"),
+    "soiln": ("cell", "soiln_pool", "levsoi"),
 }
 _UNITS = {"vegc": "g m-2", "pheno": "mixed", "col": "mixed", "tsoi": "K", "h2oliq": "kg m-2", "h2oice": "kg m-2",
           "soilc": "g m-3", "bgc_acc": "mixed", "spin_acc": "mixed",
-          "veg_spin": "g m-2"}
+          "veg_spin": "g m-2", "vegn": "g m-2", "soiln": "g m-3"}
+
+
+def state_layout() -> str:
+    """A fingerprint of the state's slot names and sizes: a restart from another layout is refused."""
+    parts = [",".join(VEGC_NAMES), ",".join(PHENO_NAMES), ",".join(COL_NAMES), ",".join(VEGN_NAMES),
+             str(NACC), str(NSPIN), str(NSOILN)]
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 
 def write_restart(path: str | os.PathLike, state: State, domain: Domain, time: str, ad_mode: bool,
@@ -66,8 +76,11 @@ def write_restart(path: str | os.PathLike, state: State, domain: Domain, time: s
             "pheno_var": ("pheno_var", list(PHENO_NAMES)),
             "col_var": ("col_var", list(COL_NAMES)),
             "decomp_pool": ("decomp_pool", ["CWD", "L1", "L2", "L3", "S1", "S2", "S3"][:NDECOMP]),
+            "vegn_pool": ("vegn_pool", list(VEGN_NAMES)),
+            "soiln_pool": ("soiln_pool", ["CWD", "L1", "L2", "L3", "S1", "S2", "S3", "NH4", "NO3"][:NSOILN]),
         },
         attrs={"title": "tpcarbon restart", "valid_time": time, "ad_mode": int(ad_mode),
+               "state_layout": state_layout(),
                "Conventions": "CF-1.8", **{k: str(v) for k, v in (attrs or {}).items()}},
     )
     return write_netcdf(ds, path, compress=True)
@@ -95,6 +108,9 @@ def read_restart(path: str | os.PathLike, domain: Domain) -> tuple[State, dict]:
     except Exception as exc:  # noqa: BLE001
         raise InputError(path, f"cannot read restart ({type(exc).__name__})",
                          "delete it and rerun the spin-up") from None
+    if ds.attrs.get("state_layout") != state_layout():
+        raise InputError(path, "restart written by a tpcarbon with a different model state (older version)",
+                         "delete it and rerun the spin-up (tpcarbon spinup STUDY.toml)", variable="state_layout")
     if ds.sizes.get("cell") != domain.ncell or not (
             np.allclose(ds["cell_lat"].values, domain.lat) and np.allclose(ds["cell_lon"].values, domain.lon)):
         raise InputError(path, "restart cells do not match the run's domain",
