@@ -6,7 +6,7 @@ from a tpcarbon run folder (:func:`load_run_folder`) or from CLM5 history files
 2-D maps that the report writes as CSV and PNG. Each step follows ``study.md``
 "Analysis methods":
 
-* regional series: area-weighted means over valid cells (:func:`~tpcarbon.analysis.stats.area_weighted_mean`);
+* regional series: area-weighted means over valid cells (:func:`~tpcarbon.analysis.regional.area_weighted_mean`);
 * trends: OLS slope with a two-sided t-test, and Mann-Kendall / Sen as a robustness check;
 * decadal table (calendar decades from 1980, as the study's Table 2);
 * sink/source classes of the period-mean NEP map (≥ 50, 0-50, < 0 g C m-2 yr-1) and area shares;
@@ -24,9 +24,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from numpy.typing import NDArray
 
-from tpcarbon.analysis import stats
+from tpcarbon.analysis.attribution import attribution_note, factor_contribution_maps, factor_contributions
+from tpcarbon.analysis.future import period_statistics
+from tpcarbon.analysis.partial_corr import dominant_driver, partial_correlation_drivers
+from tpcarbon.analysis.regional import area_weighted_mean, decadal_table
+from tpcarbon.analysis.sinks import class_area_shares, sink_classes
+from tpcarbon.analysis.trends import linear_trend, mann_kendall
 from tpcarbon.errors import InputError
 
 #: Carbon and climate variables of the regional series (when present).
@@ -83,26 +89,25 @@ class RunData:
                        self.lon, self.attrs)
 
 
+def run_data_from_dataset(ds: xr.Dataset) -> RunData:
+    """One experiment's annual Dataset (``io.runs.open_annual``) → :class:`RunData` (loads the values)."""
+    tdim = "time" if "time" in ds.dims else "year"
+    area = np.where(ds["landmask"].values > 0, ds["area"].values * ds["landfrac"].fillna(0).values, np.nan)
+    values = {k: ds[k].values.astype(np.float64) for k in ds.data_vars if ds[k].dims == (tdim, "lat", "lon")}
+    units = {k: str(ds[k].attrs.get("units", "")) for k in values}
+    attrs = dict(ds.attrs)
+    attrs["units"] = units
+    return RunData(ds["year"].values.astype(np.int64), values, area, ds["lat"].values, ds["lon"].values, attrs)
+
+
 def load_run_folder(run_dir: str | Path) -> dict[str, RunData]:
     """Read ``runs/<experiment>/annual.nc`` of a tpcarbon run folder."""
-    import xarray as xr
+    from tpcarbon.io.runs import open_annual, run_files
 
-    run_dir = Path(run_dir)
-    files = sorted((run_dir / "runs").glob("*/annual.nc"))
-    if not files:
-        raise InputError(run_dir, "no runs/<experiment>/annual.nc found", "run `tpcarbon run STUDY.toml` first, "
-                         "or point at a finished run folder")
     runs = {}
-    for f in files:
-        try:
-            with xr.open_dataset(f) as ds:
-                ds = ds.load()
-        except (OSError, ValueError) as exc:
-            raise InputError(f, f"cannot be read ({exc})", "rerun that experiment (delete its folder)") from None
-        area = np.where(ds["landmask"].values > 0, ds["area"].values * ds["landfrac"].fillna(0).values, np.nan)
-        values = {k: ds[k].values.astype(np.float64) for k in ds.data_vars if ds[k].dims == ("year", "lat", "lon")}
-        runs[f.parent.name] = RunData(ds["year"].values.astype(np.int64), values, area, ds["lat"].values,
-                                      ds["lon"].values, dict(ds.attrs))
+    for exp, f in run_files(run_dir).items():
+        with open_annual(f) as ds:
+            runs[exp] = run_data_from_dataset(ds)
     return runs
 
 
@@ -125,7 +130,7 @@ def regional_series(runs: dict[str, RunData]) -> pd.DataFrame:
     rows = []
     for exp, r in runs.items():
         a = r.area[r.valid]
-        cols = {v: stats.area_weighted_mean(r.cells(v), a) for v in SERIES_VARS if v in r.values}
+        cols = {v: area_weighted_mean(r.cells(v), a) for v in SERIES_VARS if v in r.values}
         df = pd.DataFrame({"experiment": exp, "year": r.years, **cols})
         rows.append(df)
     out = pd.concat(rows, ignore_index=True)
@@ -144,8 +149,8 @@ def trend_table(series: pd.DataFrame, variables=("GPP", "NPP", "HR", "NEP", "TBO
                 continue
             y = g[v].to_numpy()
             t = g["year"].to_numpy().astype(np.float64)
-            tr = stats.linear_trend(y, t)
-            mk = stats.mann_kendall(y, t) if len(g) >= 4 else None
+            tr = linear_trend(y, t)
+            mk = mann_kendall(y, t) if len(g) >= 4 else None
             rows.append({"experiment": exp, "variable": v, "first_year": int(t[0]), "last_year": int(t[-1]),
                          "mean": float(np.mean(y)), "slope_per_yr": float(tr.slope), "pvalue": float(tr.pvalue),
                          "stderr": float(tr.stderr), "sen_slope_per_yr": float(mk.sen_slope) if mk else np.nan,
@@ -176,7 +181,7 @@ def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
     # decadal table of NEP (and NPP, HR) of S1
     s = res.series[res.series.experiment == "S1"]
     start = 1980 if s["year"].min() <= 1980 <= s["year"].max() - 1 else None
-    res.tables["decadal_S1"] = stats.decadal_table(s["year"].to_numpy(), {v: s[v].to_numpy() for v in
+    res.tables["decadal_S1"] = decadal_table(s["year"].to_numpy(), {v: s[v].to_numpy() for v in
                                                                            ("NEP", "NPP", "HR", "GPP")},
                                                    start=start, with_change=True)
     # maps of the S1 period
@@ -187,12 +192,12 @@ def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
         if v in s1.values:
             res.maps[f"{v}_mean_S1"] = np.where(valid, _nanmean(s1.values[v], axis=0), np.nan)
     if s1.years.size >= 3:
-        tr = stats.linear_trend(s1.cells("NEP"), s1.years.astype(np.float64))
+        tr = linear_trend(s1.cells("NEP"), s1.years.astype(np.float64))
         res.maps["NEP_trend_S1"] = _scatter(valid, tr.slope)
         res.maps["NEP_trend_p_S1"] = _scatter(valid, tr.pvalue)
-    classes = stats.sink_classes(mean_nep[valid])
+    classes = sink_classes(mean_nep[valid])
     res.maps["sink_class_S1"] = _scatter(valid, classes.astype(np.float64))
-    shares = stats.class_area_shares(mean_nep[valid], area)
+    shares = class_area_shares(mean_nep[valid], area)
     res.tables["sink_source_S1"] = pd.DataFrame([{"class": k, "area_share": v,
                                                   "area_million_km2": v * area.sum() / 1e12}
                                                  for k, v in shares.items()])
@@ -204,29 +209,29 @@ def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
         for v in ("NEP", "NPP", "HR"):
             tr = res.tables["trends"]
             get = lambda e: float(tr[(tr.experiment == e) & (tr.variable == v)]["slope_per_yr"].iloc[0])  # noqa: E731
-            df = stats.factor_contributions(get("S1"), {f: get(e) for f, e in held.items()})
+            df = factor_contributions(get("S1"), {f: get(e) for f, e in held.items()})
             df.insert(0, "variable", v)
             tabs.append(df)
         res.tables["attribution"] = pd.concat(tabs, ignore_index=True)
-        res.notes.append(stats.attribution_note(tabs[0]))
+        res.notes.append(attribution_note(tabs[0]))
         tmaps = {}
-        s1_slope = stats.linear_trend(s1.cells("NEP"), s1.years.astype(np.float64)).slope
+        s1_slope = linear_trend(s1.cells("NEP"), s1.years.astype(np.float64)).slope
         for f, e in held.items():
             r = hist_runs[e]
-            tmaps[f] = stats.linear_trend(r.values["NEP"][:, valid], r.years.astype(np.float64)).slope
-        for f, m in stats.factor_contribution_maps(s1_slope, tmaps).items():
+            tmaps[f] = linear_trend(r.values["NEP"][:, valid], r.years.astype(np.float64)).slope
+        for f, m in factor_contribution_maps(s1_slope, tmaps).items():
             res.maps[f"NEP_contribution_{f}"] = _scatter(valid, m)
 
     # partial correlation and dominant driver
     if all(v in s1.values for v in DRIVERS.values()) and s1.years.size >= 6:
         y = s1.cells("NEP")
         drv = {name: s1.cells(var) for name, var in DRIVERS.items()}
-        pc = stats.partial_correlation_drivers(y, drv)
+        pc = partial_correlation_drivers(y, drv)
         for name, (r, p) in pc.items():
             res.maps[f"partial_r_{name}"] = _scatter(valid, r)
             res.maps[f"partial_p_{name}"] = _scatter(valid, p)
         dom_any = _dominant_any(pc)
-        dom_sig = stats.dominant_driver(pc, alpha=0.05)
+        dom_sig = dominant_driver(pc, alpha=0.05)
         res.maps["dominant_driver"] = _scatter(valid, dom_any.astype(np.float64))
         names = list(pc)
         rows = []
@@ -250,8 +255,8 @@ def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
             r = runs[k].select_years(*future)
             if r.years.size == 0:
                 continue
-            reg = stats.area_weighted_mean(r.values["NEP"][:, valid], area)
-            tr = stats.linear_trend(reg, r.years.astype(np.float64)) if r.years.size >= 3 else None
+            reg = area_weighted_mean(r.values["NEP"][:, valid], area)
+            tr = linear_trend(reg, r.years.astype(np.float64)) if r.years.size >= 3 else None
             frows.append({"scenario": SSP_LABELS[k], "first_year": int(r.years[0]), "last_year": int(r.years[-1]),
                           "NEP_mean": float(reg.mean()), "NEP_min": float(reg.min()), "NEP_max": float(reg.max()),
                           "year_of_max": int(r.years[np.argmax(reg)]),
@@ -260,7 +265,7 @@ def analyze(runs: dict[str, RunData], historical: tuple[int, int] | None = None,
                           "change_vs_S1_mean": float(reg.mean() - ref),
                           "sink_area_share": float(area[_nanmean(r.values['NEP'][:, valid], axis=0) >= 0].sum()
                                                    / area.sum())})
-            ps = stats.period_statistics(r.years, r.values["NEP"][:, valid], area, periods=periods)
+            ps = period_statistics(r.years, r.values["NEP"][:, valid], area, periods=periods)
             ps.insert(0, "scenario", SSP_LABELS[k])
             prows.append(ps)
             res.maps[f"NEP_change_{k}"] = np.where(valid, _nanmean(r.values["NEP"], axis=0) - mean_nep, np.nan)
@@ -290,3 +295,16 @@ def _scatter(valid: NDArray[np.bool_], values: NDArray) -> NDArray[np.float64]:
     out = np.full(valid.shape, np.nan)
     out[valid] = values
     return out
+
+
+def run_data_from_history(paths) -> RunData:
+    """CLM5 (or CMIP-named) history files → annual :class:`RunData` (TSA → TBOT, RAIN+SNOW → PRECIP)."""
+    from tpcarbon.io.clm_history import read_clm_history
+
+    ds = read_clm_history(paths)
+    rename = {"TSA": "TBOT"}
+    values = {rename.get(k, k): ds[k].values.astype(np.float64) for k in ds.data_vars
+              if ds[k].dims == ("year", "lat", "lon")}
+    area = ds["area"].values.astype(np.float64)
+    attrs = {"forcing_source": "CLM5 history files: " + ", ".join(str(p) for p in np.atleast_1d(paths))[:500]}
+    return RunData(ds["year"].values.astype(np.int64), values, area, ds["lat"].values, ds["lon"].values, attrs)

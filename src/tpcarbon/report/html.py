@@ -215,4 +215,46 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
     return path
 
 
-__all__ = ["build_report", "write_outputs", "np"]
+def _is_tpcarbon_output(path: str | Path) -> bool:
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path) as nc:
+            return "tpcarbon_version" in nc.ncattrs() or str(getattr(nc, "source", "")).startswith("tpcarbon")
+    except OSError:
+        return False
+
+
+def analyze_files(paths, out: str | Path, experiment: str = "S1") -> Path:
+    """``tpcarbon analyze``: tpcarbon ``annual.nc`` files (each labelled by its ``experiment``), or CLM5
+    history / CMIP land files (one run, labelled ``experiment``) → tables, figures, ``maps.nc``, report."""
+    from tpcarbon.analysis.study import run_data_from_dataset
+    from tpcarbon.io.runs import open_annual
+
+    paths = [Path(p) for p in paths]
+    if paths and all(p.is_file() and _is_tpcarbon_output(p) for p in paths):
+        runs = {}
+        for p in paths:
+            with open_annual(p) as ds:
+                runs[str(ds["experiment"].values)] = run_data_from_dataset(ds)
+        if "S1" not in runs and len(runs) == 1:
+            runs = {"S1": next(iter(runs.values()))}
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        return build_report(out, results=analyze(runs),
+                            title=f"tpcarbon analysis of {', '.join(str(p) for p in paths)[:200]}")
+    return analyze_clm_history(paths, out, experiment)
+
+
+def analyze_clm_history(paths, out: str | Path, experiment: str = "S1") -> Path:
+    """Analyse CLM5 history files as the control run and write tables, figures and ``report.html`` to ``out``."""
+    from tpcarbon.analysis.study import run_data_from_history
+
+    out = Path(out)
+    rd = run_data_from_history(paths)
+    res = analyze({"S1": rd})
+    out.mkdir(parents=True, exist_ok=True)
+    return build_report(out, results=res, title=f"tpcarbon analysis of CLM5 history files ({experiment})")
+
+
+__all__ = ["analyze_clm_history", "analyze_files", "build_report", "write_outputs"]
