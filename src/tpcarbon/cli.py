@@ -55,11 +55,16 @@ def main(debug: bool, quiet: bool) -> None:
 
 
 class _EchoHandler(logging.Handler):
-    """Messages of the ``tpcarbon`` logger on stderr, one line each (through click, so CliRunner sees them)."""
+    """Messages of the ``tpcarbon`` logger, one line each: progress on stdout, warnings on stderr.
+
+    Through ``click.echo``, so ``CliRunner`` sees them; stderr stays free for the one-line error.
+    """
 
     def emit(self, record: logging.LogRecord) -> None:
-        prefix = "" if record.levelno == logging.INFO else f"{record.levelname.lower()}: "
-        click.echo(prefix + record.getMessage(), err=True)
+        if record.levelno <= logging.INFO:
+            click.echo(record.getMessage())
+        else:
+            click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
 
 
 def _setup_logging(debug: bool) -> None:
@@ -175,16 +180,17 @@ def forcing_generate(folder: str, years: str, resolution: float, seed: int) -> N
 @click.argument("folder", type=click.Path())
 @click.option("--years", default=None, help="Year range Y0-Y1 to require.")
 @click.option("--study", "study", default=None, type=click.Path(),
-              help="Check the grid against this study's [region] (default: the default plateau region, 1 deg).")
+              help="Also check that the grid covers this study's [region] (bbox, resolution).")
 @_handle_errors
 def forcing_check(folder: str, years: str | None, study: str | None) -> None:
     """Check every file of a CMFD folder: variables, months, time axes, units, ranges, gaps, grid vs [region]."""
-    from tpcarbon.experiments.study import StudyConfig, load_study
+    from tpcarbon.experiments.study import load_study
     from tpcarbon.io.cmfd import check_forcing_folder
 
-    region = (load_study(study) if study else StudyConfig()).region
+    region = load_study(study).region if study else None
     click.echo(check_forcing_folder(folder, years=_years(years) if years else None, strict=True,
-                                    region=(region.bbox, region.resolution), progress=_progress()))
+                                    region=(region.bbox, region.resolution) if region else None,
+                                    progress=_progress()))
 
 
 @main.command()

@@ -171,13 +171,27 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+#: Variables that CF wants without a fill value (coordinates, bounds).
+_NO_FILL = ("time", "time_bnds", "lat", "lat_bnds", "lon", "lon_bnds", "year", "month")
+
+
 def write_netcdf(ds: xr.Dataset, path: str | os.PathLike, compress: bool = True) -> Path:
-    """Write ``ds`` to NetCDF-4 atomically (zlib level 4 for float variables)."""
-    encoding = {}
+    """Write ``ds`` to NetCDF-4 atomically (zlib level 4 for float variables).
+
+    String variables (the ``experiment`` coordinate) are written as CF character arrays; coordinates
+    and bounds get no ``_FillValue``.
+    """
+    encoding: dict[str, dict] = {}
     if compress:
         for name, var in ds.data_vars.items():
             if np.issubdtype(var.dtype, np.floating):
                 encoding[name] = {"zlib": True, "complevel": 4}
+    for name in _NO_FILL:
+        if name in ds.variables:
+            encoding.setdefault(name, {})["_FillValue"] = None
+    for name, var in ds.variables.items():
+        if var.dtype.kind in ("U", "O"):
+            encoding.setdefault(str(name), {})["dtype"] = "S1"
     with atomic_path(path) as tmp:
         ds.to_netcdf(tmp, encoding=encoding, engine="netcdf4")
     return Path(path)
@@ -222,9 +236,11 @@ def time_axis(years: Sequence[int], months: Sequence[int] | None = None) -> xr.D
         "standard_name": "time", "long_name": "time (middle of the averaging interval)", "units": TIME_UNITS,
         "calendar": CALENDAR, "axis": "T", "bounds": "time_bnds"})})
     ds["time_bnds"] = (("time", "nv"), np.stack([start, end], axis=1))
-    ds = ds.assign_coords(year=("time", np.asarray(years, dtype=np.int32), {"long_name": "calendar year"}))
+    ds = ds.assign_coords(year=("time", np.asarray(years, dtype=np.int32),
+                                {"long_name": "calendar year of the record", "units": "1"}))
     if months is not None:
-        ds = ds.assign_coords(month=("time", np.asarray(months, dtype=np.int32), {"long_name": "calendar month"}))
+        ds = ds.assign_coords(month=("time", np.asarray(months, dtype=np.int32),
+                                     {"long_name": "calendar month of the record", "units": "1"}))
     return ds
 
 
@@ -268,7 +284,7 @@ def global_attrs(title: str, experiment: str, provenance: Mapping[str, object] |
         "experiment": experiment,
     }
     if provenance:
-        attrs.update({k: str(v) for k, v in provenance.items() if k not in ("Conventions", "history")})
+        attrs.update({k: str(v) for k, v in provenance.items() if k not in ("Conventions", "history", "title")})
         if "history" in provenance:
             attrs["history"] = f"{provenance['history']}\n{attrs['history']}"
     return attrs
@@ -302,7 +318,8 @@ def gridded_dataset(domain: Domain, frequency: str, years: Sequence[int], data: 
         If a variable of ``data`` has no entry in ``variables.toml``.
     """
     out = xr.merge([time_axis(years, months), grid_coords(domain)], compat="no_conflicts", join="outer",
-                   combine_attrs="drop")
+                   combine_attrs="override")
+    out.attrs = {}
     for name, values in data.items():
         spec = cf_attrs(name, frequency)
         values = np.asarray(values, dtype=np.float64)
