@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from tpcarbon.analysis._checks import _fail
@@ -183,3 +184,23 @@ def attribution_note(df: pd.DataFrame) -> str:
         "over the summed magnitudes of the factor contributions); share_of_held is shown only for "
         "comparison with the paper."
     )
+
+
+def contribution_maps(trend_s1: xr.DataArray, trends_held: Mapping[str, xr.DataArray]) -> xr.DataArray:
+    r"""Per-pixel contributions :math:`c_x = b_{S1} - b_{S_x}` and the residual, along a ``factor`` dimension.
+
+    The xarray form of :func:`factor_contribution_maps` (study figs. 8, 12, 13).
+
+    Examples
+    --------
+    >>> b1 = xr.DataArray([1.0, 2.0], dims="cell")
+    >>> c = contribution_maps(b1, {"temperature": xr.DataArray([0.5, 3.0], dims="cell")})
+    >>> c.sel(factor="temperature").values.tolist(), c["factor"].values.tolist()
+    ([0.5, -1.0], ['temperature', 'other: CO2 and interactions'])
+    """
+    held = {k: v.broadcast_like(trend_s1) for k, v in trends_held.items()}
+    maps = factor_contribution_maps(trend_s1.values, {k: v.values for k, v in held.items()})
+    data = np.stack([maps[k] for k in maps])
+    units = trend_s1.attrs.get("units", "")
+    return xr.DataArray(data, dims=("factor", *trend_s1.dims), coords={"factor": list(maps), **trend_s1.coords},
+                        attrs={"long_name": "contribution to the S1 trend: trend(S1) - trend(S_x)", "units": units})

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import numpy as np
+import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats as _sps
 
@@ -194,3 +195,47 @@ def dominant_driver(results: Mapping[str, tuple[ArrayLike, ArrayLike]], alpha: f
     score = np.where(sig, r, -1.0)
     code = np.argmax(score, axis=0).astype(np.int64)
     return np.where(sig.any(axis=0), code, -1).astype(np.int64)
+
+
+def _stack(da: xr.DataArray, dim: str) -> tuple[np.ndarray, list[str]]:
+    space = [d for d in da.dims if d != dim]
+    return np.asarray(da.transpose(dim, *space).values, dtype=np.float64).reshape(da.sizes[dim], -1), space
+
+
+def partial_correlation_map(y: xr.DataArray, drivers: Mapping[str, xr.DataArray], dim: str = "time",
+                            alpha: float = 0.05) -> xr.Dataset:
+    """Per-pixel partial correlation of ``y`` with each driver controlling for the others (xarray in and out).
+
+    Parameters
+    ----------
+    y : xarray.DataArray, dims (time, ...)
+        E.g. NEP [g C m-2 yr-1].
+    drivers : mapping of str to xarray.DataArray, dims as ``y``
+        E.g. ``{"temperature": TBOT, "precipitation": PRECIP, "radiation": FSDS}``.
+    dim : str
+        The time dimension.
+    alpha : float
+        Significance level of the dominant driver.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``r_<driver>``, ``p_<driver>`` for every driver and ``dominant_driver`` (index into ``drivers``,
+        -1 where none is significant; ``flag_values``/``flag_meanings`` name them), dims of ``y`` without ``dim``.
+    """
+    yy, space = _stack(y, dim)
+    xs = {k: _stack(v.broadcast_like(y), dim)[0] for k, v in drivers.items()}
+    pc = partial_correlation_drivers(yy, xs)
+    shape = [y.sizes[d] for d in space]
+    coords = {d: y[d] for d in space if d in y.coords}
+    out = xr.Dataset(coords=coords)
+    for name, (r, p) in pc.items():
+        out[f"r_{name}"] = (space, r.reshape(shape), {"long_name": f"partial correlation with {name}", "units": "1"})
+        out[f"p_{name}"] = (space, p.reshape(shape), {"long_name": f"two-sided p-value of r_{name}", "units": "1"})
+    dom = dominant_driver(pc, alpha=alpha).reshape(shape).astype(np.float64)
+    dom[~np.isfinite(np.stack([v[0] for v in pc.values()])).any(axis=0).reshape(shape)] = np.nan
+    out["dominant_driver"] = (space, dom, {
+        "long_name": f"driver with the largest significant |partial r| (p < {alpha})",
+        "flag_values": np.arange(-1, len(pc), dtype=np.int8),
+        "flag_meanings": " ".join(["none_significant", *list(pc)])})
+    return out

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from tpcarbon.analysis._checks import _fail, _unbox, _years
@@ -116,3 +117,39 @@ def decadal_table(years: ArrayLike, series: Mapping[str, ArrayLike], start: int 
         for n in names:
             df[f"{n}_change"] = df[n].diff()
     return df
+
+
+def cell_weights(area: xr.DataArray) -> xr.DataArray:
+    """Area weights for ``.weighted``: the cell areas, 0 where the area is missing or not positive."""
+    return area.where(np.isfinite(area) & (area > 0), 0.0)
+
+
+def regional_mean(da: xr.DataArray | xr.Dataset, area: xr.DataArray,
+                  dims: tuple[str, ...] = ("lat", "lon")) -> xr.DataArray | xr.Dataset:
+    r"""Area-weighted regional mean over ``dims``, leaving out missing cells (xarray ``.weighted``).
+
+    .. math:: \bar v = \sum_i A_i v_i m_i \Big/ \sum_i A_i m_i
+
+    the same statistic as :func:`area_weighted_mean` on xarray objects (lazy with dask).
+
+    Parameters
+    ----------
+    da : xarray.DataArray or Dataset, dims (..., lat, lon)
+        Values [any units]; NaN cells are excluded from numerator and denominator.
+    area : xarray.DataArray, dims (lat, lon)
+        Cell areas [m2] (NaN or 0 outside the region).
+
+    Returns
+    -------
+    xarray.DataArray or Dataset
+        Dims of ``da`` without ``dims``; attributes (units) kept.
+
+    Examples
+    --------
+    >>> v = xr.DataArray([[1.0, 3.0, np.nan]], dims=("lat", "lon"))
+    >>> a = xr.DataArray([[1.0, 3.0, 5.0]], dims=("lat", "lon"))
+    >>> float(regional_mean(v, a))
+    2.5
+    """
+    out = da.weighted(cell_weights(area)).mean(dims, skipna=True, keep_attrs=True)
+    return out

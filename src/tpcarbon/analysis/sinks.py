@@ -6,6 +6,7 @@ Classes: NEP >= 50 strong sink, 0-50 weak sink, < 0 source [g C m-2 yr-1].
 from __future__ import annotations
 
 import numpy as np
+import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 
 from tpcarbon.analysis._checks import _fail
@@ -91,3 +92,22 @@ def class_area_shares(nep: ArrayLike, area: ArrayLike, **thresholds: float) -> d
         share = area_weighted_mean(np.where(cls >= 0, (cls == code).astype(np.float64), np.nan), area)
         out[name] = float(share) if np.ndim(share) == 0 else share
     return out
+
+
+#: Names of the sink/source classes by code (``flag_meanings`` of :func:`sink_class_map`).
+CLASS_NAMES = ("source", "weak_sink", "strong_sink")
+
+
+def sink_class_map(nep: xr.DataArray, **thresholds: float) -> xr.DataArray:
+    """Sink/source class of each pixel of a mean-NEP map (codes 0 source, 1 weak, 2 strong; NaN outside).
+
+    Examples
+    --------
+    >>> sink_class_map(xr.DataArray([-3.0, 10.0, 80.0, np.nan], dims="cell")).values.tolist()
+    [0.0, 1.0, 2.0, nan]
+    """
+    codes = sink_classes(nep.values, **thresholds).astype(np.float64)
+    codes[~np.isfinite(nep.values)] = np.nan
+    return xr.DataArray(codes, dims=nep.dims, coords=nep.coords, attrs={
+        "long_name": "sink/source class of mean NEP (>= 50 strong sink, 0-50 weak sink, < 0 source g C m-2 yr-1)",
+        "flag_values": np.array([0, 1, 2], dtype=np.int8), "flag_meanings": " ".join(CLASS_NAMES)})

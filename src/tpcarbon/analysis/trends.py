@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import xarray as xr
 from numpy.typing import ArrayLike, NDArray
 from scipy import stats as _sps
 
@@ -181,3 +182,50 @@ def mann_kendall(y: ArrayLike, t: ArrayLike | None = None) -> MannKendall:
         a = np.where(bad, np.nan, a).reshape(tail)
         out.append(_unbox(a))
     return MannKendall(*out)
+
+
+def _years_of(da: xr.DataArray, dim: str) -> np.ndarray:
+    if "year" in da.coords and da["year"].dims == (dim,):
+        return da["year"].values.astype(np.float64)
+    c = da[dim]
+    if np.issubdtype(c.dtype, np.datetime64) or c.dtype == object:
+        return c.dt.year.values.astype(np.float64) + (c.dt.dayofyear.values - 1) / 365.25
+    return c.values.astype(np.float64)
+
+
+def trend(da: xr.DataArray, dim: str = "time") -> xr.Dataset:
+    """OLS trend per year of every series of ``da`` along ``dim`` (:func:`linear_trend` under ``apply_ufunc``).
+
+    Time is the ``year`` coordinate when there is one (tpcarbon and CLM files), else the decimal
+    year of a datetime axis, else the coordinate itself.
+
+    Returns
+    -------
+    xarray.Dataset
+        ``slope``, ``stderr`` [units of da per yr], ``intercept``, ``pvalue`` (two-sided t-test), ``r``;
+        dims of ``da`` without ``dim``.
+
+    Examples
+    --------
+    >>> yrs = ("time", [2000, 2001, 2002, 2003])
+    >>> da = xr.DataArray([1.0, 2.5, 2.9, 4.2], dims="time", coords={"year": yrs})
+    >>> round(float(trend(da)["slope"]), 3)
+    1.0
+    """
+    t = _years_of(da, dim)
+    fields = Trend._fields
+
+    def kernel(y):
+        res = linear_trend(np.moveaxis(y, -1, 0), t)
+        return tuple(np.asarray(v, dtype=np.float64) for v in res)
+
+    outs = xr.apply_ufunc(kernel, da, input_core_dims=[[dim]], output_core_dims=[[]] * len(fields),
+                          dask="parallelized", output_dtypes=[np.float64] * len(fields))
+    units = da.attrs.get("units", "")
+    per_yr = f"{units} yr-1".replace("yr-1 yr-1", "yr-2").strip() if units else "yr-1"
+    attrs = {"slope": {"long_name": f"OLS trend of {da.name or 'the series'}", "units": per_yr},
+             "stderr": {"long_name": "standard error of the trend", "units": per_yr},
+             "intercept": {"long_name": "value at year 0", "units": units},
+             "pvalue": {"long_name": "two-sided p-value of the trend (Student t, n-2 dof)", "units": "1"},
+             "r": {"long_name": "Pearson correlation with time", "units": "1"}}
+    return xr.Dataset({f: o.assign_attrs(attrs[f]) for f, o in zip(fields, outs, strict=True)})
