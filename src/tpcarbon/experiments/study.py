@@ -414,11 +414,12 @@ def load_study(path: str | os.PathLike) -> StudyConfig:
 
 
 EXAMPLE_STUDY = '''# tpcarbon study file: every key with its default. Delete what you do not change.
-name = "tibetan-plateau-nep"
+# Run it with: tpcarbon run study.toml   (the run folder gets a copy of the study as it was run)
+name = "tibetan-plateau-nep"        # a label for titles and logs (results do not depend on it)
 
 [region]
-bbox = [26.0, 40.0, 73.0, 105.0]   # south, north, west, east (degrees)
-resolution = 1.0                   # degrees: 1, 0.5, 0.25 or 0.1
+bbox = [26.0, 40.0, 73.0, 105.0]   # south, north, west, east (degrees); the default is the Tibetan Plateau
+resolution = 1.0                   # degrees: 1, 0.5, 0.25 or 0.1 (0.1 = CMFD's own grid; ~100x the cost of 1)
 mask = "default"                   # "default" (elevation >= 2500 m, connected, north of the Himalaya crest),
                                    # or a NetCDF mask / GeoJSON / CSV polygon file
 pft = "default"                    # "default" (rule-based map) or a CLM surfdata_*.nc / PFT-fraction NetCDF
@@ -427,15 +428,16 @@ soil = "default"                   # "default" (rule-based texture) or a NetCDF 
 [forcing]
 source = "default"                 # "default": embedded synthetic weather (no download)
                                    # "cmfd": a folder of CMFD NetCDF files; "cf": CF-NetCDF glob or Zarr store
-path = ""
-seed = 1979                        # weather-generator seed (default source)
-cache = true                       # convert the forcing once into a Zarr cache tuned for the run
-# mapping = {temp = "tas", shum = "huss", pres = "ps", wind = "sfcWind", srad = "rsds", lrad = "rlds", prec = "pr"}
+path = ""                          # the CMFD folder (with Temp/ SHum/ ... or flat), or the CF files / store
+seed = 1979                        # weather-generator seed (default source only)
+cache = true                       # convert the forcing once into a Zarr cache tuned for the run (faster reruns)
+# mapping = {temp = "tas", prec = "pr"}   # source = "cf" only: canonical name = the variable in your files
+                                   # (also shum = "huss", pres = "ps", wind = "sfcWind", srad = "rsds", lrad = "rlds")
 
 [years]
-historical = [1979, 2018]
+historical = [1979, 2018]          # control run S1 and the held runs S2-S4; also the climatology period
 future = [2019, 2100]              # SSP runs continue from the end of S1 (bridge years to 2025)
-analysis_future = [2025, 2100]
+analysis_future = [2025, 2100]     # the SSP years the tables and maps describe (inside future)
 
 [spinup]
 cycle_years = [1979, 1998]         # forcing years cycled during the spin-up
@@ -446,26 +448,27 @@ drift_threshold = 1.0              # g C m-2 yr-1 (CLM's criterion)
 area_share = 0.03                  # allowed land-area share above the threshold
 
 [experiments]
-run = ["S1", "S2", "S3", "S4", "ssp126", "ssp245", "ssp370", "ssp585"]
+run = ["S1", "S2", "S3", "S4", "ssp126", "ssp245", "ssp370", "ssp585"]   # any subset (SSPs need S1)
 hold_mode = "climatology"          # S2-S4: climatology (seasonal+diurnal cycle kept), constant, detrend
 hold_lrad = false                  # S4 also holds longwave
 
 [scenarios]
 anomalies = "default"              # "default" (embedded pattern scaling) or a folder/glob of CMIP6 monthly files
-historical_files = ""
+historical_files = ""              # CMIP6 historical files joined before 2015 (optional)
 reference_period = [2005, 2025]    # CMIP6 climatology window (CTSM: 21 years centred on 2015)
 
 [model]
 n_substeps = 2                     # photosynthesis sub-steps per 3-h step
-paramfile = "default"              # or a CLM5 parameter file
+paramfile = "default"              # or a CLM5 parameter file (clm5_params*.nc)
 
 [compute]
 scheduler = "serial"               # "serial", "local" (Dask LocalCluster), or "tcp://host:8786"
-workers = 2
-cell_chunks = 0
+workers = 2                        # Dask workers (scheduler = "local")
+cell_chunks = 0                    # spatial chunks of cells for Dask (0: one per worker)
 
 [output]
-folder = "tpcarbon-study"
-monthly = false
-checkpoint_years = 5
+folder = "tpcarbon-study"          # the run folder (runs/, tables/, figures/, maps.nc, report.html, tpcarbon.log)
+monthly = false                    # monthly output files: not written yet (true is refused)
+checkpoint_years = 5               # save a checkpoint every N simulated years (a rerun resumes from it)
+zarr = false                       # also write runs/<exp>/annual.zarr beside annual.nc
 '''

@@ -201,7 +201,7 @@ def write_zarr(ds: xr.Dataset, path: str | os.PathLike) -> Path:
     """Write ``ds`` to a Zarr store atomically (written beside, then renamed into place)."""
     with atomic_path(path) as tmp:
         tmp.unlink()
-        ds.to_zarr(tmp, mode="w", consolidated=True)
+        ds.to_zarr(tmp, mode="w", consolidated=False)
     return Path(path)
 
 
