@@ -38,7 +38,7 @@ if a file has no ``NEP``, ``NEP`` is computed as ``NPP − HR`` (and ``NPP`` as 
 Sources: CTSM ``histFileMod.F90`` (time stamps, 1-D layouts, ``spval = 1e36``),
 ``CNVegCarbonFluxType.F90`` and ``SoilBiogeochemCarbonFluxType.F90`` (flux definitions and
 units), CMIP6 ``Lmon``/``Emon`` tables (CMIP names and units); see
-``shared/reference/data_formats.md`` §3-4.
+``docs/reference/data_formats.md`` §3-4.
 """
 
 from __future__ import annotations
