@@ -99,7 +99,7 @@ def cmfd(cmfd_master, tmp_path):
 
 
 def cmfd_file(folder: Path, var: str, month: int = 1) -> Path:
-    return folder / CMFD_DIRS[var] / cmfd_filename(var, YEAR, month)
+    return folder / CMFD_DIRS[var] / cmfd_filename(var, YEAR, month, 1.0)   # written on the 1° run grid
 
 
 def read_cmfd(folder: Path, domain) -> list:
@@ -324,6 +324,13 @@ def test_cmfd_variable_missing_from_file_check(cmfd):
     with pytest.raises(InputError) as ei:
         check_forcing_folder(cmfd, (YEAR, YEAR), strict=True)
     check_error(ei.value, file=f, variable="wind")
+
+
+def test_generated_forcing_is_named_after_its_grid(cmfd):
+    """1° files used to be named ..._010deg_... (CMFD's 0.1°)."""
+    names = {p.name for p in (cmfd / "Temp").iterdir()}
+    assert f"temp_CMFD_V0106_B-01_03hr_100deg_{YEAR}01.nc" in names
+    assert not any("_010deg_" in n for n in names)
 
 
 def test_write_default_forcing_into_a_file(tmp_path):

@@ -1,7 +1,8 @@
 """CMFD files: write the default forcing in CMFD's layout, read and check CMFD folders.
 
 Layout (``data_formats.md`` §1.2): one NetCDF file per variable and month,
-``<Dir>/<var>_CMFD_V0106_B-01_03hr_010deg_YYYYMM.nc`` with ``Dir`` in
+``<Dir>/<var>_CMFD_V0106_B-01_03hr_010deg_YYYYMM.nc`` (``010deg`` = 0.1°; the embedded default,
+written on the run grid, says its own spacing, e.g. ``100deg`` at 1°) with ``Dir`` in
 ``Temp SHum Pres Wind SRad LRad Prec``; v2.0 (``V0200``) and the older
 ``ITPCAS-CMFD`` spelling, gzip-free, with or without sub-folders, are read too. Dims
 ``(time, lat, lon)``, 8 steps a day from 00 UTC, both axes ascending (descending
@@ -43,27 +44,57 @@ CMFD_DIRS = {"temp": "Temp", "shum": "SHum", "pres": "Pres", "wind": "Wind", "sr
              "prec": "Prec"}
 #: File-name pattern the reader accepts (data_formats.md §1.2).
 CMFD_PATTERN = re.compile(r"^(?P<var>temp|shum|pres|wind|srad|lrad|prec)_(ITPCAS-)?CMFD_V0(?P<ver>106|200)_B-01_03hr_"
-                          r"010deg_(?P<ym>\d{6})\.nc$")
+                          r"(?P<res>\d{3})deg_(?P<ym>\d{6})\.nc$")
 #: Physical ranges (canonical units) outside of which a value is an error, not weather.
 VALID_RANGE = {"temp": (180.0, 340.0), "shum": (0.0, 0.06), "pres": (3.0e4, 1.1e5), "wind": (0.0, 75.0),
                "srad": (0.0, 1500.0), "lrad": (40.0, 650.0), "prec": (0.0, 0.1)}
 _TIME_UNITS = "hours since 1900-01-01 00:00:00"
 
 
-def cmfd_filename(var: str, year: int, month: int) -> str:
-    """CMFD v1.06 file name, e.g. ``temp_CMFD_V0106_B-01_03hr_010deg_197901.nc``."""
-    return f"{var}_CMFD_V0106_B-01_03hr_010deg_{year:04d}{month:02d}.nc"
+def resolution_tag(res: float) -> str:
+    """The grid-spacing part of a CMFD name: hundredths of a degree, 3 digits (0.1 -> ``010``, 1 -> ``100``).
+
+    Examples
+    --------
+    >>> [resolution_tag(r) for r in (0.1, 0.25, 0.5, 1.0)]
+    ['010', '025', '050', '100']
+    """
+    return f"{round(res * 100):03d}"
+
+
+def cmfd_filename(var: str, year: int, month: int, res: float | str = 0.1) -> str:
+    """CMFD v1.06 file name, e.g. ``temp_CMFD_V0106_B-01_03hr_010deg_197901.nc``.
+
+    ``res`` is the grid spacing [degrees] (or its 3-digit tag): CMFD itself is 0.1°; the embedded
+    default forcing is written on the run grid and named after its spacing (``100deg`` at 1°).
+    """
+    tag = res if isinstance(res, str) else resolution_tag(res)
+    return f"{var}_CMFD_V0106_B-01_03hr_{tag}deg_{year:04d}{month:02d}.nc"
+
+
+def _tag_of(index: dict) -> str:
+    """The resolution tag of a folder's files (for the names of missing ones)."""
+    for p in index.values():
+        mt = CMFD_PATTERN.match(p.name)
+        if mt:
+            return mt["res"]
+    return "010"
 
 
 # ------------------------------------------------------------------------------------------ writing
 def write_cmfd_month(folder: str | Path, var: str, year: int, month: int, lat: NDArray, lon: NDArray,
-                     data: NDArray, units: str, description: str = "") -> Path:
-    """Write one CMFD-layout file (``data`` shape (nt, nlat, nlon), float32) atomically."""
+                     data: NDArray, units: str, description: str = "", res: float | None = None) -> Path:
+    """Write one CMFD-layout file (``data`` shape (nt, nlat, nlon), float32) atomically.
+
+    Its name carries the grid spacing ``res`` [degrees] (default: the spacing of ``lat``).
+    """
     import netCDF4
 
     folder = Path(folder) / CMFD_DIRS[var]
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / cmfd_filename(var, year, month)
+    if res is None:
+        res = float(np.median(np.abs(np.diff(lat)))) if np.size(lat) > 1 else 0.1
+    path = folder / cmfd_filename(var, year, month, res)
     t = month_times(year, month)
     hours = (t - np.datetime64("1900-01-01T00:00:00", "s")).astype(np.int64) / 3600.0
     with atomic_path(path) as tmp:
@@ -113,7 +144,7 @@ def write_default_forcing(folder: str | Path, grid: Grid, years: tuple[int, int]
     stamp = {"generator": generator.description, "seed": generator.seed, "t0": generator.t0, "p0": generator.p0,
              "bbox": grid.bbox, "res": grid.res, "years": list(years)}
     marker = folder / "generated.json"
-    files = [folder / CMFD_DIRS[v] / cmfd_filename(v, y, m) for y in range(years[0], years[1] + 1)
+    files = [folder / CMFD_DIRS[v] / cmfd_filename(v, y, m, grid.res) for y in range(years[0], years[1] + 1)
              for m in range(1, 13) for v in FORCING_VARS]
     if marker.exists() and json.loads(marker.read_text()) == json.loads(json.dumps(stamp)):
         return files
@@ -121,12 +152,13 @@ def write_default_forcing(folder: str | Path, grid: Grid, years: tuple[int, int]
     lat2, lon2 = np.meshgrid(grid.lat, grid.lon, indexing="ij")
     months = [(y, m) for y in range(years[0], years[1] + 1) for m in range(1, 13)]
     for y, m in tqdm(months, desc="default forcing", unit="month", disable=not progress, leave=False):
-        if all((folder / CMFD_DIRS[v] / cmfd_filename(v, y, m)).exists() for v in FORCING_VARS) and marker.exists():
+        if all((folder / CMFD_DIRS[v] / cmfd_filename(v, y, m, grid.res)).exists() for v in FORCING_VARS) \
+                and marker.exists():
             continue
         out = generator.generate_month(y, m, lat2.ravel(), lon2.ravel(), np.nan_to_num(elev.ravel(), nan=4000.0))
         for v in FORCING_VARS:
             write_cmfd_month(folder, v, y, m, grid.lat, grid.lon, out[v].reshape((-1,) + grid.shape),
-                             CMFD_UNITS[v], generator.description)
+                             CMFD_UNITS[v], generator.description, res=grid.res)
     with atomic_path(marker) as tmp:
         tmp.write_text(json.dumps(stamp))
     return files
@@ -216,7 +248,7 @@ class CmfdSource:
             for m in range(1, 13):
                 for v in FORCING_VARS:
                     if (v, y, m) not in self._index:
-                        raise InputError(self.folder / CMFD_DIRS[v] / cmfd_filename(v, y, m),
+                        raise InputError(self.folder / CMFD_DIRS[v] / cmfd_filename(v, y, m, _tag_of(self._index)),
                                          f"missing CMFD file for {v} {y}-{m:02d}",
                                          "download the missing month or shorten [years] / --years", variable=v)
 
@@ -429,7 +461,7 @@ def check_forcing_folder(folder: str | Path, years: tuple[int, int] | None = Non
                if (v, y, m) not in index]
     if missing:
         v, y, m = missing[0]
-        problem(InputError(Path(folder) / CMFD_DIRS[v] / cmfd_filename(v, y, m),
+        problem(InputError(Path(folder) / CMFD_DIRS[v] / cmfd_filename(v, y, m, _tag_of(index)),
                            f"{len(missing)} variable-months missing, first {v} {y}-{m:02d}",
                            "download the missing files or narrow --years", variable=v))
     keys = sorted((k for k in index if y0 <= k[1] <= y1), key=lambda k: (k[1], k[2], FORCING_VARS.index(k[0])))
