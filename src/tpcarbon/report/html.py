@@ -18,7 +18,6 @@ from pathlib import Path
 import pandas as pd
 
 from tpcarbon.analysis.study import DRIVERS, SSP_LABELS, StudyResults, analyze, load_run_folder, per_year
-from tpcarbon.errors import InputError
 from tpcarbon.io.writers import atomic_path, write_netcdf
 from tpcarbon.plot import figures as F
 
@@ -212,12 +211,13 @@ def _periods_of(run_dir: Path, runs) -> tuple[tuple[int, int] | None, tuple[int,
     """The historical and future analysis periods: from ``study.toml``, else the files' attributes, else their years."""
     study = run_dir / "study.toml"
     if study.exists():
-        from tpcarbon.experiments.study import load_study
+        import tomllib
 
         try:
-            y = load_study(study).years
-            return tuple(y.historical), tuple(y.analysis_future)
-        except InputError:
+            y = tomllib.loads(study.read_text()).get("years", {})
+            if y.get("historical") and y.get("analysis_future"):
+                return tuple(y["historical"]), tuple(y["analysis_future"])
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError):
             pass
     s1 = runs.get("S1")
     hist = None
