@@ -163,17 +163,9 @@ class StudyConfig:
             if sec not in _SECTIONS:
                 raise _fail(where, sec, f"unknown section '{sec}' ({_suggest(sec, _SECTIONS)})",
                             "use one of the study file's tables")
-            current = getattr(self, sec)
-            fields = {f.name for f in dataclasses.fields(current)}
-            coerced = {}
-            for k, v in changes.items():
-                if k not in fields:
-                    raise _fail(where, f"{sec}.{k}", f"unknown key '{k}' in [{sec}] ({_suggest(k, fields)})",
-                                "correct its name")
-                v = dict(v) if k == "mapping" and isinstance(v, tuple) else v
-                v = list(v) if isinstance(v, tuple) else v
-                coerced[k] = _coerce(where, f"{sec}.{k}", v, getattr(_SECTIONS[sec](), k))
-            new[sec] = dataclasses.replace(current, **coerced)
+            plain = {k: (dict(v) if k == "mapping" and isinstance(v, tuple) else
+                         list(v) if isinstance(v, tuple) else v) for k, v in changes.items()}
+            new[sec] = dataclasses.replace(getattr(self, sec), **_section(where, sec, plain))
         cfg = dataclasses.replace(self, **new)
         _validate(cfg, where)
         return cfg
@@ -243,6 +235,19 @@ def _coerce(path: str, key: str, value: Any, default: Any) -> Any:
             raise _fail(path, key, f"expected a single value, got {value!r}", "write a string or number")
         return value
     return value
+
+
+def _section(path: str, sec: str, values: dict[str, Any]) -> dict[str, Any]:
+    """The keys of table ``[sec]``, each checked against its field and converted (lists to tuples)."""
+    defaults = _SECTIONS[sec]()
+    fields = {f.name for f in dataclasses.fields(defaults)}
+    out = {}
+    for k, v in values.items():
+        if k not in fields:
+            raise _fail(path, f"{sec}.{k}", f"unknown key '{k}' in [{sec}] ({_suggest(k, fields)})",
+                        "remove it or correct its name")
+        out[k] = _coerce(path, f"{sec}.{k}", v, getattr(defaults, k))
+    return out
 
 
 def _validate(cfg: StudyConfig, path: str) -> None:
@@ -379,15 +384,7 @@ def study_from_dict(data: dict[str, Any], path: str = "<dict>") -> StudyConfig:
         cls = _SECTIONS[key]
         if not isinstance(value, dict):
             raise _fail(path, key, f"'{key}' must be a table", f"write [{key}] and its keys below it")
-        defaults = cls()
-        fields = {f.name for f in dataclasses.fields(cls)}
-        sec = {}
-        for k, v in value.items():
-            if k not in fields:
-                raise _fail(path, f"{key}.{k}", f"unknown key '{k}' in [{key}] ({_suggest(k, fields)})",
-                            "remove it or correct its name")
-            sec[k] = _coerce(path, f"{key}.{k}", v, getattr(defaults, k))
-        kwargs[key] = cls(**sec)
+        kwargs[key] = cls(**_section(path, key, value))
     cfg = StudyConfig(**kwargs)
     _validate(cfg, path)
     return cfg

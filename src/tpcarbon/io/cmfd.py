@@ -209,6 +209,20 @@ def _units_factor(path: Path, var: str, units: str | None) -> tuple[float, float
     return units_layer.conversion(units, FORCING_UNITS[var], path, var)
 
 
+def _file_times(nc, path: Path) -> NDArray[np.datetime64]:
+    """The decoded ``time`` of an open CMFD file (datetime64[s]); InputError when it cannot be decoded."""
+    import netCDF4
+
+    tv = nc.variables["time"]
+    try:
+        dates = netCDF4.num2date(tv[:], tv.units, getattr(tv, "calendar", "standard"),
+                                 only_use_cftime_datetimes=False, only_use_python_datetimes=True)
+        return np.array([np.datetime64(d.replace(microsecond=0), "s") for d in dates])
+    except (AttributeError, ValueError, TypeError) as exc:
+        raise InputError(path, f"time axis cannot be decoded ({exc})",
+                         "give CF time units such as 'hours since 1900-01-01'", variable="time") from None
+
+
 class CmfdSource:
     """A ``ForcingSource`` reading a CMFD folder month by month for a domain (see the module docstring)."""
 
@@ -304,14 +318,7 @@ class CmfdSource:
                 raise InputError(path, f"{nt} time steps, expected {expected} (3-hourly for {year}-{month:02d})",
                                  "re-download the file; CMFD months hold 8 steps a day", variable=var)
             if "time" in nc.variables:
-                tv = nc.variables["time"]
-                try:
-                    dates = netCDF4.num2date(tv[:], tv.units, getattr(tv, "calendar", "standard"),
-                                             only_use_cftime_datetimes=False, only_use_python_datetimes=True)
-                    got = np.array([np.datetime64(d.replace(microsecond=0), "s") for d in dates])
-                except (AttributeError, ValueError, TypeError) as exc:
-                    raise InputError(path, f"time axis cannot be decoded ({exc})",
-                                     "give CF time units such as 'hours since 1900-01-01'", variable="time") from None
+                got = _file_times(nc, path)
                 want = month_times(year, month)
                 if got.shape != want.shape or np.any(np.abs(got - want) > np.timedelta64(60, "s")):
                     bad = int(np.argmax(np.abs(got - want) > np.timedelta64(60, "s")))
@@ -502,14 +509,7 @@ def check_forcing_folder(folder: str | Path, years: tuple[int, int] | None = Non
                                    "re-download the file; CMFD months hold 8 steps a day", variable=v))
                 continue
             if "time" in nc.variables:
-                tv = nc.variables["time"]
-                try:
-                    dates = netCDF4.num2date(tv[:], tv.units, getattr(tv, "calendar", "standard"),
-                                             only_use_cftime_datetimes=False, only_use_python_datetimes=True)
-                    got = np.array([np.datetime64(d.replace(microsecond=0), "s") for d in dates])
-                except (AttributeError, ValueError, TypeError) as exc:
-                    raise InputError(path, f"time axis cannot be decoded ({exc})",
-                                     "give CF time units such as 'hours since 1900-01-01'", variable="time") from None
+                got = _file_times(nc, path)
                 off = np.abs(got - want) > np.timedelta64(60, "s")
                 if off.any():
                     k = int(np.argmax(off))
