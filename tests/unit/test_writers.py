@@ -114,3 +114,25 @@ def test_cfchecker_finds_no_error_and_does_find_a_planted_one(tmp_path):
     ds["NEP"].attrs["standard_name"] = "net_ecosystem_productivity_of_carbon"   # not a CF name
     ds.to_netcdf(bad)
     assert mod.check([bad])[str(bad)]["ERROR"] >= 1
+
+
+def test_table_entries_in_the_earlier_spelling_are_read(monkeypatch):
+    """An entry written with units_annual / "g m-2 month-1" (the schema before CF time axes) still works."""
+    import tpcarbon.io.writers as w
+
+    text = '[FOO]\nlong_name = "a flux"\nkind = "flux"\nunits_annual = "g m-2 yr-1"\nunits_monthly = "g m-2 month-1"\n'
+
+    class _Res:
+        def joinpath(self, name):
+            return self
+
+        def read_text(self):
+            return text
+
+    monkeypatch.setattr(w.resources, "files", lambda pkg: _Res())
+    w.variable_attrs.cache_clear()
+    try:
+        assert w.cf_attrs("FOO")["units"] == "g m-2 yr-1"
+        assert w.cf_attrs("FOO", "monthly")["units"] == "g m-2"
+    finally:
+        w.variable_attrs.cache_clear()

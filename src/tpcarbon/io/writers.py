@@ -62,6 +62,12 @@ def variable_attrs() -> dict[str, dict]:
     text = resources.files("tpcarbon.io").joinpath("variables.toml").read_text()
     table = tomllib.loads(text)
     for name, spec in table.items():
+        # entries in the earlier spelling (units_annual; monthly fluxes "per month") mean the same thing
+        if "units" not in spec and "units_annual" in spec:
+            spec["units"] = spec.pop("units_annual")
+        um = spec.get("units_monthly", "")
+        if spec.get("kind") == "flux" and um.endswith(" month-1"):
+            spec["units_monthly"] = um[: -len(" month-1")]
         missing = [k for k in _REQUIRED if k not in spec]
         if missing:
             raise VariableTableError(f"tpcarbon/io/variables.toml: [{name}] lacks {', '.join(missing)}")
