@@ -87,7 +87,7 @@ def _stipple(ax, lat, lon, pvalue, alpha: float = ALPHA) -> None:
     sig = np.isfinite(pvalue) & (pvalue < alpha)
     if sig.any():
         la, lo = np.meshgrid(lat, lon, indexing="ij")
-        ax.scatter(lo[sig], la[sig], s=4, c="k", marker=".", linewidths=0, label=f"p < {alpha}")
+        ax.scatter(lo[sig], la[sig], s=14, c="k", marker=".", linewidths=0, label=f"p < {alpha}")
 
 
 def _draw_map(ax, lat, lon, field, norm, cmap, pvalue=None):
