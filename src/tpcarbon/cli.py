@@ -8,6 +8,7 @@ non-zero code; ``--debug`` shows the traceback.
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -50,6 +51,29 @@ def _handle_errors(func):
 @click.option("--quiet", is_flag=True, help="No progress bars.")
 def main(debug: bool, quiet: bool) -> None:
     """tpcarbon: the land carbon balance (NEP) of a region with a CLM5-BGC-faithful model."""
+    _setup_logging(debug)
+
+
+class _EchoHandler(logging.Handler):
+    """Messages of the ``tpcarbon`` logger, one line each: progress on stdout, warnings on stderr.
+
+    Through ``click.echo``, so ``CliRunner`` sees them; stderr stays free for the one-line error.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno <= logging.INFO:
+            click.echo(record.getMessage())
+        else:
+            click.echo(f"{record.levelname.lower()}: {record.getMessage()}", err=True)
+
+
+def _setup_logging(debug: bool) -> None:
+    logger = logging.getLogger("tpcarbon")
+    for h in [h for h in logger.handlers if isinstance(h, _EchoHandler)]:
+        logger.removeHandler(h)
+    logger.addHandler(_EchoHandler())
+    logger.setLevel(logging.DEBUG if debug else logging.INFO)
+    logger.propagate = False
 
 
 def _progress() -> bool:
@@ -121,7 +145,12 @@ def init_study(path: str, force: bool) -> None:
     p = Path(path)
     if p.exists() and not force:
         raise ConfigError(p, "file exists", "choose another name or pass --force")
-    p.write_text(EXAMPLE_STUDY)
+    if not p.parent.is_dir():
+        raise ConfigError(p, f"folder {p.parent} does not exist", "create the folder first or give another path")
+    try:
+        p.write_text(EXAMPLE_STUDY)
+    except OSError as exc:
+        raise ConfigError(p, f"cannot write the file ({exc.strerror})", "give a writable path") from None
     click.echo(f"wrote {p}")
 
 
@@ -150,12 +179,18 @@ def forcing_generate(folder: str, years: str, resolution: float, seed: int) -> N
 @forcing.command("check")
 @click.argument("folder", type=click.Path())
 @click.option("--years", default=None, help="Year range Y0-Y1 to require.")
+@click.option("--study", "study", default=None, type=click.Path(),
+              help="Also check that the grid covers this study's [region] (bbox, resolution).")
 @_handle_errors
-def forcing_check(folder: str, years: str | None) -> None:
-    """Check a CMFD folder: variables, months, units, ranges, gaps."""
+def forcing_check(folder: str, years: str | None, study: str | None) -> None:
+    """Check every file of a CMFD folder: variables, months, time axes, units, ranges, gaps, grid vs [region]."""
+    from tpcarbon.experiments.study import load_study
     from tpcarbon.io.cmfd import check_forcing_folder
 
-    click.echo(check_forcing_folder(folder, years=_years(years) if years else None, strict=True))
+    region = load_study(study).region if study else None
+    click.echo(check_forcing_folder(folder, years=_years(years) if years else None, strict=True,
+                                    region=(region.bbox, region.resolution) if region else None,
+                                    progress=_progress()))
 
 
 @main.command()
@@ -164,10 +199,10 @@ def forcing_check(folder: str, years: str | None) -> None:
 @click.option("--experiment", default="S1", show_default=True, help="Experiment label for these files.")
 @_handle_errors
 def analyze(paths: tuple[str, ...], out: str, experiment: str) -> None:
-    """Analyse CLM5 history files (h0/h1, 1-D or 2-D) or CMIP-named land output: tables, figures, report."""
-    from tpcarbon.analysis import analyze_clm_history
+    """Analyse tpcarbon annual.nc files, CLM5 history files (h0/h1, 1-D or 2-D) or CMIP land output."""
+    from tpcarbon.report.html import analyze_files
 
-    path = analyze_clm_history(list(paths), out, experiment=experiment)
+    path = analyze_files(list(paths), out, experiment=experiment)
     click.echo(f"done: open {path}")
 
 

@@ -99,7 +99,7 @@ def cmfd(cmfd_master, tmp_path):
 
 
 def cmfd_file(folder: Path, var: str, month: int = 1) -> Path:
-    return folder / CMFD_DIRS[var] / cmfd_filename(var, YEAR, month)
+    return folder / CMFD_DIRS[var] / cmfd_filename(var, YEAR, month, 1.0)   # written on the 1° run grid
 
 
 def read_cmfd(folder: Path, domain) -> list:
@@ -324,6 +324,13 @@ def test_cmfd_variable_missing_from_file_check(cmfd):
     with pytest.raises(InputError) as ei:
         check_forcing_folder(cmfd, (YEAR, YEAR), strict=True)
     check_error(ei.value, file=f, variable="wind")
+
+
+def test_generated_forcing_is_named_after_its_grid(cmfd):
+    """1° files used to be named ..._010deg_... (CMFD's 0.1°)."""
+    names = {p.name for p in (cmfd / "Temp").iterdir()}
+    assert f"temp_CMFD_V0106_B-01_03hr_100deg_{YEAR}01.nc" in names
+    assert not any("_010deg_" in n for n in names)
 
 
 def test_write_default_forcing_into_a_file(tmp_path):
@@ -834,3 +841,151 @@ def test_cli_run_with_out_of_range_forcing_leaves_no_complete_cache(cmfd, tmp_pa
     assert not (out / "report.html").exists()
     assert not (out / "provenance.json").exists()
     assert not list(out.rglob("annual.nc")) and not list(out.rglob("restart.nc"))
+
+
+# ================================================================================================ validation holes
+@pytest.mark.parametrize("old,new,text,variable", [
+    ("resolution = 1.0", "resolution = 0.3", "unsupported resolution 0.3", "region.resolution"),
+    ("analysis_future = [2025, 2100]", "analysis_future = [2000, 2100]", "not inside years.future",
+     "years.analysis_future"),
+    ('run = ["S1", "S2"', 'run = ["S1", "S1"', "listed twice", "experiments.run"),
+    ("monthly = false", "monthly = true", "not written yet", "output.monthly"),
+    ('paramfile = "default"', 'paramfile = "no_such_params.nc"', "file not found", "model.paramfile"),
+    ('mask = "default"', 'mask = "no_such_mask.nc"', "file not found", "region.mask"),
+    ("area_share = 0.03", "area_share = 3.0", "not a fraction", "spinup.area_share"),
+    ("workers = 2", "workers = 0", "at least 1", "compute.workers"),
+    ('source = "default"', 'source = "default"\nmapping = {temp = "tas"}', "only used with source", "forcing.mapping"),
+])
+def test_study_values_that_used_to_pass(study_file, old, new, text, variable):
+    from tpcarbon.experiments.study import load_study
+
+    _replace(study_file, old, new)
+    with pytest.raises(ConfigError) as ei:
+        load_study(study_file)
+    check_error(ei.value, text, file=study_file, variable=variable)
+
+
+@pytest.mark.parametrize("args,text,variable", [
+    (["--scheduler", "threads"], "unknown scheduler 'threads'", "compute.scheduler"),
+    (["--resolution", "0.3"], "unsupported resolution 0.3", "region.resolution"),
+    (["--workers", "0", "--scheduler", "local"], "must be at least 1", "compute.workers"),
+])
+def test_cli_overrides_are_validated_before_anything_runs(tmp_path, args, text, variable):
+    out = tmp_path / "demo_out"
+    err = check_cli_error(cli(["demo", "--quick", "--out", out, *args]), text, variable)
+    assert err.startswith("error: command line: ")
+    assert not out.exists()
+
+
+def test_overrides_of_a_study_file_are_validated(study_file, tmp_path):
+    from tpcarbon.experiments.study import load_study
+
+    with pytest.raises(ConfigError) as ei:
+        load_study(study_file).with_changes(compute={"scheduler": "threads"})
+    check_error(ei.value, "unknown scheduler", file=study_file, variable="compute.scheduler")
+
+
+def test_init_study_into_a_missing_folder(tmp_path):
+    target = tmp_path / "no" / "such" / "dir" / "x.toml"
+    check_cli_error(cli(["init-study", target]), "x.toml", "does not exist")
+    assert not target.parent.exists()
+
+
+def test_disk_estimate_refuses_a_full_disk(tmp_path, monkeypatch):
+    import shutil as _sh
+    from collections import namedtuple
+
+    from tpcarbon.experiments.runner import run_study
+    from tpcarbon.experiments.study import StudyConfig
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(_sh, "disk_usage", lambda p: usage(10**6, 10**6 - 1000, 1000))
+    out = tmp_path / "run"
+    cfg = StudyConfig().with_changes(output={"folder": str(out)}, region={"bbox": BBOX})
+    with pytest.raises(InputError) as ei:
+        run_study(cfg, progress=False, build_report=False)
+    check_error(ei.value, "needs about", "GB are free", file=out)
+    assert not (out / "forcing").exists()
+
+
+def test_forcing_check_reads_every_month(cmfd):
+    """A May at 400 K used to pass: only the first month was read."""
+    f = cmfd_file(cmfd, "temp", 5)
+    with netCDF4.Dataset(f, "a") as nc:
+        nc["temp"][17, 1, 1] = 400.0
+    with pytest.raises(InputError) as ei:
+        check_forcing_folder(cmfd, (YEAR, YEAR), strict=True)
+    check_error(ei.value, "value 400 K", "file units 'K'", "outside the physical range", file=f, variable="temp")
+
+
+def test_forcing_check_reads_every_time_axis(cmfd):
+    f = cmfd_file(cmfd, "srad", 9)
+    with netCDF4.Dataset(f, "a") as nc:
+        nc["time"][5] = nc["time"][5] + 1.5
+    with pytest.raises(InputError) as ei:
+        check_forcing_folder(cmfd, (YEAR, YEAR), strict=True)
+    check_error(ei.value, "time step 5", file=f, variable="time")
+
+
+def test_forcing_check_finds_long_gaps_in_any_month(cmfd):
+    f = cmfd_file(cmfd, "wind", 11)
+    with netCDF4.Dataset(f, "a") as nc:
+        nc["wind"][40:44, 0, 1] = np.nan
+    with pytest.raises(InputError) as ei:
+        check_forcing_folder(cmfd, (YEAR, YEAR), strict=True)
+    check_error(ei.value, "4 consecutive missing records", file=f, variable="wind")
+
+
+def test_forcing_check_ignores_unrelated_folders(cmfd):
+    """A stray copy in another sub-folder (a backup, an old download) is neither read nor a duplicate."""
+    stray = cmfd / "old_backup"
+    stray.mkdir()
+    bad = stray / cmfd_file(cmfd, "temp", 1).name
+    shutil.copyfile(cmfd_file(cmfd, "temp", 1), bad)
+    with netCDF4.Dataset(bad, "a") as nc:
+        nc["temp"][:] = 999.0
+    assert check_forcing_folder(cmfd, (YEAR, YEAR), strict=True).endswith("ok")
+
+
+def test_forcing_check_states_file_units_and_canonical_values(cmfd):
+    out = check_forcing_folder(cmfd, (YEAR, YEAR), strict=True)
+    line = next(ln for ln in out.splitlines() if ln.strip().startswith("prec"))
+    assert "file units 'mm hr-1'" in line and "canonical kg m-2 s-1" in line and "over 12 files" in line
+    assert "(not compared with a [region]" in out
+
+
+def test_forcing_check_grid_against_the_study_region(cmfd, tmp_path):
+    study = tmp_path / "s.toml"
+    study.write_text("[region]\nbbox = [28.0, 34.0, 88.0, 94.0]\n")
+    err = check_cli_error(cli(["forcing", "check", cmfd, "--years", f"{YEAR}-{YEAR}", "--study", study]),
+                          "does not cover [region] bbox 28.0-34.0N 88.0-94.0E")
+    assert "lat/lon" in err
+    study.write_text(f"[region]\nbbox = [{BBOX[0]}, {BBOX[1]}, {BBOX[2]}, {BBOX[3]}]\n")
+    res = cli(["forcing", "check", cmfd, "--years", f"{YEAR}-{YEAR}", "--study", study])
+    assert res.exit_code == 0 and "covers [region]" in res.output
+
+
+def test_report_on_a_folder_without_study_toml(tmp_path):
+    from tpcarbon.testing.runs import write_synthetic_run
+
+    folder = write_synthetic_run(tmp_path / "run")
+    (folder / "study.toml").unlink()
+    res = cli(["report", folder])
+    assert res.exit_code == 0, res.output
+    assert "NEP 1979-1990" in (folder / "report.html").read_text()
+    assert (folder / "maps.nc").exists()
+
+
+def test_report_on_a_folder_without_runs(tmp_path):
+    check_cli_error(cli(["report", tmp_path]), "no runs/<experiment>/annual.nc found")
+
+
+def test_analyze_accepts_tpcarbon_annual_nc(tmp_path):
+    from tpcarbon.testing.runs import write_synthetic_run
+
+    folder = write_synthetic_run(tmp_path / "run")
+    out = tmp_path / "analysis"
+    res = cli(["analyze", folder / "runs" / "S1" / "annual.nc", "--out", out])
+    assert res.exit_code == 0, res.output
+    tr = pd.read_csv(out / "tables" / "trends.csv")
+    assert set(tr.experiment) == {"S1"} and "unit" in tr

@@ -96,3 +96,40 @@ def test_report_renders_in_headless_chromium_with_every_image_loaded(results, tm
     assert info["images"] >= 5 and info["loaded"] == info["images"], info["broken"]
     assert "GENERATED WEATHER" in info["banner"].upper() or any("GENERATED" in h.upper() for h in info["headings"])
     assert (tmp_path / "shot.png").stat().st_size > 10_000
+
+
+def test_every_csv_column_is_in_the_data_dictionary(tmp_path):
+    """docs/outputs.md describes every column of every table the report writes, and every map of maps.nc."""
+    import re
+    from pathlib import Path
+
+    import pandas as pd
+    import xarray as xr
+
+    from tpcarbon.testing.runs import write_synthetic_run
+
+    doc = (Path(__file__).parents[2] / "docs" / "outputs.md").read_text()
+    sections = dict(re.findall(r"## `tables/(\w+)\.csv`.*?\n(.*?)(?=\n## |\Z)", doc, re.S))
+    folder = write_synthetic_run(tmp_path / "run")
+    build_report(folder)
+    for csv in sorted((folder / "tables").glob("*.csv")):
+        assert csv.stem in sections, f"docs/outputs.md has no section for tables/{csv.name}"
+        documented = set(re.findall(r"`([^`]+)`", sections[csv.stem]))
+        for col in pd.read_csv(csv, nrows=1).columns:
+            base = re.sub(r" \[.*\]$", "", col)
+            assert base in documented, f"tables/{csv.name}: column {col!r} is not in docs/outputs.md"
+    maps = xr.open_dataset(folder / "maps.nc")
+    for name in maps.data_vars:
+        generic = re.sub(r"_\d{4}_\d{4}$", "_<first>_<last>", re.sub(r"ssp\d{3}", "<ssp>", name))
+        assert f"`{generic}`" in doc, f"maps.nc variable {name} ({generic}) is not in docs/outputs.md"
+        assert maps[name].attrs.get("long_name"), name
+
+
+def test_compared_maps_share_one_colour_scale():
+    import numpy as np
+
+    from tpcarbon.plot.figures import robust_limit
+
+    fields = [np.array([1.0, -45.0]), np.array([70.0, 5.0]), np.array([-270.0, 3.0])]
+    lim = robust_limit(fields)
+    assert lim < 270 and lim > 70      # one extreme pixel does not set the scale of every panel

@@ -89,13 +89,15 @@ def test_unit_conversions(tmp_path, domain, var, units):
     np.testing.assert_allclose(getattr(ch, var), expected_at_cells(var, domain, np.arange(ch.nt)), rtol=1e-5)
 
 
-def test_bad_units(tmp_path, domain):
+@pytest.mark.parametrize("units", ["m s-1", "furlongs"])
+def test_bad_units(tmp_path, domain, units):
+    """Units of another dimension, or no unit at all, are refused (degF, a temperature, is converted)."""
     path = tmp_path / "f.nc"
-    make_ds(units={"temp": "degF"}).to_netcdf(path)
+    make_ds(units={"temp": units}).to_netcdf(path)
     with pytest.raises(InputError) as e:
         open_cf_forcing(path, domain)
     msg = str(e.value)
-    assert str(path) in msg and "tas" in msg and "degF" in msg and "Fix:" in msg
+    assert str(path) in msg and "tas" in msg and units in msg and "Fix:" in msg
 
 
 def test_found_by_standard_name_and_mapping(tmp_path, domain):

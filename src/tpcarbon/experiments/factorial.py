@@ -120,15 +120,20 @@ class ForcingClimatology:
                    annual={v: ds[f"{v}_annual"].values for v in FORCING_VARS})
 
 
-def compute_forcing_climatology(source: ForcingSource, period: tuple[int, int]) -> ForcingClimatology:
+def compute_forcing_climatology(source: ForcingSource, period: tuple[int, int], progress: bool = False
+                                ) -> ForcingClimatology:
     """One pass over ``source`` for ``period``: day-and-slot means, long-term means, annual means."""
+    from tqdm.auto import tqdm
+
     n = source.domain.ncell
     sums = {v: np.zeros((366, 8, n)) for v in FORCING_VARS}
     counts = np.zeros((366, 8))
     nyear = period[1] - period[0] + 1
     annual = {v: np.zeros((nyear, n)) for v in FORCING_VARS}
     asteps = np.zeros(nyear)
-    for ch in source.iter_chunks(*period):
+    chunks = tqdm(source.iter_chunks(*period), total=12 * nyear, desc="forcing climatology", unit="month",
+                  disable=not progress, leave=False)
+    for ch in chunks:
         d = day_index_366(ch.time)
         slot = (ch.time.astype("datetime64[h]").astype(np.int64) % 24) // 3
         k = ch.year - period[0]

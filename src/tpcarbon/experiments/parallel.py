@@ -17,8 +17,10 @@ from pathlib import Path
 
 import numpy as np
 
+from tpcarbon.experiments.inputs import co2_function, experiment_source, experiment_years
 from tpcarbon.experiments.study import HELD_VARIABLE, SCENARIOS, StudyConfig
 from tpcarbon.forcing.stream import ForcingChunk, ForcingSource
+from tpcarbon.io.writers import write_annual
 from tpcarbon.model.driver import Model
 from tpcarbon.model.state import State
 from tpcarbon.surface.domain import Domain
@@ -46,22 +48,15 @@ class SubsetSource:
 
 
 def _experiment_source(cfg: StudyConfig, out: Path, domain: Domain, experiment: str) -> ForcingSource:
-    from tpcarbon.experiments import runner
     from tpcarbon.io.zarr_cache import open_forcing_cache
 
     base = open_forcing_cache(out / "forcing" / "cache.zarr", domain)
-    if experiment == "S1":
-        return base
-    clim = runner.forcing_climatology(cfg, base, out, log=lambda s: None, progress=False)
-    if experiment in HELD_VARIABLE:
-        return runner.held_source(cfg, base, experiment, clim)
-    return runner.scenario_source(cfg, base, experiment, clim)
+    return experiment_source(cfg, base, out, experiment)
 
 
 def run_chunk_task(cfg: StudyConfig, out: str, experiment: str, model: Model, cells: np.ndarray, state: State,
                    part_path: str) -> str:
     """One Dask task: run ``cells`` of ``experiment`` and save (annual arrays, end state) to ``part_path``."""
-    from tpcarbon.experiments.runner import co2_function
     from tpcarbon.experiments.simulate import simulate_years
 
     outp = Path(out)
@@ -71,10 +66,8 @@ def run_chunk_task(cfg: StudyConfig, out: str, experiment: str, model: Model, ce
     sub_domain = model.domain.subset(cells)
     sub_model = Model(sub_domain, model.params, model.options)
     source = SubsetSource(_experiment_source(cfg, outp, model.domain, experiment), cells, sub_domain)
-    if experiment in SCENARIOS:
-        years, co2, keep = cfg.years.future, co2_function(experiment), cfg.years.future[0]
-    else:
-        years, co2, keep = cfg.years.historical, co2_function("historical"), cfg.years.historical[0]
+    years, scenario, keep = experiment_years(cfg, experiment)
+    co2 = co2_function(scenario)
     annual: dict[str, list[np.ndarray]] = {}
     done: list[int] = []
     for ann in simulate_years(sub_model, state, source, years[0], years[1], co2, progress=False):
@@ -105,7 +98,6 @@ def _client(cfg: StudyConfig):
 def run_experiments_dask(cfg: StudyConfig, model: Model, spun_up: State, out: Path, attrs: dict, log,
                          progress: bool = True) -> None:
     """Run the study's experiments as Dask tasks over cell chunks; write the same files as the serial runner."""
-    from tpcarbon.experiments.runner import _write_annual, co2_function
     from tpcarbon.model.restart import write_restart
 
     client, cluster = _client(cfg)
@@ -140,10 +132,10 @@ def run_experiments_dask(cfg: StudyConfig, model: Model, spun_up: State, out: Pa
                         if key.startswith("annual_"):
                             name = key[len("annual_"):]
                             annual.setdefault(name, np.zeros((len(years), n)))[:, cells] = z[key]
-            co2 = co2_function("historical" if exp not in SCENARIOS else exp)
-            _write_annual(folder / "annual.nc", model.domain, years, {k: list(v) for k, v in annual.items()},
-                          [float(co2(np.array([y + 0.5]))[0]) for y in years],
-                          {**attrs, "experiment": exp, "config_hash": h, "compute": cfg.compute.scheduler})
+            co2 = co2_function(experiment_years(cfg, exp)[1])
+            write_annual(folder / "annual.nc", model.domain, years, annual,
+                         [float(co2(np.array([y + 0.5]))[0]) for y in years], exp,
+                         {**attrs, "config_hash": h, "compute": cfg.compute.scheduler}, zarr=cfg.output.zarr)
             write_restart(folder / "end_state.nc", end, model.domain, f"{years[-1] + 1}-01-01", ad_mode=False,
                           attrs={"experiment": exp, "config_hash": h})
             for p in parts:

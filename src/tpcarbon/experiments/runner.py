@@ -19,11 +19,13 @@ as Dask tasks (``experiments.parallel``), with identical results.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import json
+import logging
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -31,30 +33,52 @@ import numpy as np
 import tpcarbon
 from tpcarbon.errors import ConfigError, InputError
 from tpcarbon.experiments.checkpoint import load_checkpoint, save_checkpoint
+from tpcarbon.experiments.inputs import (
+    build_domain,
+    check_disk,
+    co2_function,
+    experiment_source,
+    experiment_years,
+    open_forcing,
+)
 from tpcarbon.experiments.simulate import AnnualOutput, simulate_years
 from tpcarbon.experiments.spinup import SpinupConfig, run_spinup
-from tpcarbon.experiments.study import HELD_VARIABLE, SCENARIOS, StudyConfig
+from tpcarbon.experiments.study import SCENARIOS, StudyConfig, dump_study
 from tpcarbon.forcing.stream import ForcingSource
-from tpcarbon.io.writers import atomic_path, gridded_dataset, write_netcdf
+from tpcarbon.io.writers import atomic_path, write_annual
 from tpcarbon.model.driver import Model, ModelOptions
 from tpcarbon.model.restart import read_restart, write_restart
 from tpcarbon.model.state import State
 from tpcarbon.params.pft import load_params
-from tpcarbon.surface.domain import Domain
 
 Log = Callable[[str], None]
+logger = logging.getLogger("tpcarbon")
+#: The log file every run folder gets.
+LOG_FILE = "tpcarbon.log"
 
 
 # ---------------------------------------------------------------------------------------------- provenance
 def git_hash() -> str:
-    """The git commit of the package source, if it is a checkout ("" otherwise)."""
+    """The git commit of the package source: from the checkout it runs from, else from pip's record of a
+    VCS install, else ``"unknown (installed from a source tree without git)"``."""
     here = Path(__file__).resolve().parent
     try:
         out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here, capture_output=True, text=True,
                              timeout=5, check=False)
-        return out.stdout.strip() if out.returncode == 0 else ""
+        if out.returncode == 0 and out.stdout.strip():
+            return out.stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return ""
+        pass
+    try:
+        from importlib.metadata import distribution
+
+        direct = distribution("tpcarbon").read_text("direct_url.json")
+        commit = json.loads(direct or "{}").get("vcs_info", {}).get("commit_id", "")
+        if commit:
+            return commit[:7]
+    except Exception:  # noqa: BLE001 - metadata is optional
+        pass
+    return "unknown (installed from a source tree without git)"
 
 
 def file_fingerprint(path: str | os.PathLike, max_hash_bytes: int = 200 * 1024 * 1024) -> dict:
@@ -118,77 +142,45 @@ def _check_writable(folder: Path) -> None:
                          "choose a writable folder with --out or [output] folder") from None
 
 
-# ---------------------------------------------------------------------------------------------- inputs
-def build_domain(cfg: StudyConfig) -> Domain:
-    """The run's ``Domain`` from ``[region]``."""
-    from tpcarbon.surface.default import build_default_domain
+# ---------------------------------------------------------------------------------------------- logging
+@contextlib.contextmanager
+def run_log(out: Path, log: Log | None = None) -> Iterator[Log]:
+    """Log to ``out/tpcarbon.log`` (every message, with times) for the duration; yield the function to log with.
 
-    r = cfg.region
-    opt = lambda v: None if v == "default" else v  # noqa: E731
-    return build_default_domain(res=r.resolution, bbox=r.bbox, mask=opt(r.mask), pft=opt(r.pft), soil=opt(r.soil),
-                                generator_seed=cfg.forcing.seed)
+    ``log`` (e.g. ``print``) also receives every message, for callers that want them elsewhere; without it
+    messages go only through the ``tpcarbon`` logger (the command line shows them on stderr).
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(out / LOG_FILE, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%Y-%m-%dT%H:%M:%S"))
+    handler.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    if logger.level == logging.NOTSET or logger.level > logging.INFO:
+        logger.setLevel(logging.INFO)
 
+    def say(msg: str) -> None:
+        logger.info(msg)
+        if log is not None:
+            log(msg)
 
-def open_forcing(cfg: StudyConfig, domain: Domain, out: Path, years: tuple[int, int], log: Log,
-                 progress: bool = True) -> ForcingSource:
-    """The historical forcing of the study, cached as Zarr when ``[forcing] cache`` is on."""
-    from tpcarbon.io.zarr_cache import build_forcing_cache, open_forcing_cache
-
-    f = cfg.forcing
-    if f.source == "default":
-        from tpcarbon.forcing.generator import WeatherGenerator
-        from tpcarbon.io.cmfd import open_cmfd, write_default_forcing
-
-        folder = out / "forcing" / "cmfd"
-        gen = WeatherGenerator(seed=f.seed)
-        log(f"forcing: {gen.description}; writing CMFD-layout files for {years[0]}-{years[1]} to {folder}")
-        write_default_forcing(folder, domain.grid, years, gen)
-        base = open_cmfd(folder, domain, years=years)
-    elif f.source == "cmfd":
-        from tpcarbon.io.cmfd import open_cmfd
-
-        base = open_cmfd(f.path, domain, years=years)
-    else:
-        from tpcarbon.io.cf import open_cf_forcing
-
-        base = open_cf_forcing(f.path, domain, mapping=dict(f.mapping) or None, years=years)
-    if not f.cache:
-        return base
-    store = out / "forcing" / "cache.zarr"
     try:
-        return open_forcing_cache(store, domain)
-    except InputError:
-        pass
-    log(f"forcing: building the Zarr cache {store} (one pass over the files)")
-    build_forcing_cache(base, store, years)
-    return open_forcing_cache(store, domain)
-
-
-def co2_function(scenario: str) -> Callable[[np.ndarray], np.ndarray]:
-    """CO2 [ppm] at decimal years for a scenario ("historical" or an SSP) from the bundled RCMIP table."""
-    from tpcarbon.io.co2 import co2_ppm
-
-    return lambda t: np.asarray(co2_ppm(t, scenario), dtype=np.float64)
+        yield say
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
 
 
 # ---------------------------------------------------------------------------------------------- one experiment
-def _write_annual(path: Path, domain: Domain, years: list[int], annual: dict[str, list[np.ndarray]],
-                  co2: list[float], attrs: dict, monthly: bool = False) -> Path:
-    data = {k: np.stack(v) for k, v in annual.items()}
-    data["CO2"] = np.asarray(co2)
-    ds = gridded_dataset(domain, "annual", "year", np.asarray(years, dtype=np.int32), data, attrs=attrs)
-    return write_netcdf(ds, path)
-
-
 def run_experiment(name: str, model: Model, state: State, source: ForcingSource, years: tuple[int, int],
-                   co2: Callable[[np.ndarray], np.ndarray], run_dir: Path, cfg: StudyConfig, attrs: dict, log: Log,
-                   progress: bool = True, keep_from: int | None = None) -> State:
+                   co2: Callable[[np.ndarray], np.ndarray], run_dir: Path, cfg: StudyConfig, attrs: dict,
+                   log: Log | None = None, progress: bool = True, keep_from: int | None = None) -> State:
     """Run one experiment from ``state`` (updated in place) and write ``runs/<name>/annual.nc``.
 
     Resumes from ``runs/<name>/checkpoint.nc`` when present for the same configuration; a finished
     ``annual.nc`` with the same experiment hash is not rerun (the end state is read back from
     ``end_state.nc``). Years before ``keep_from`` are simulated but not written (bridge years).
     """
+    log = log or logger.info
     folder = run_dir / "runs" / name
     folder.mkdir(parents=True, exist_ok=True)
     h = cfg.experiment_hash(name)
@@ -217,7 +209,6 @@ def run_experiment(name: str, model: Model, state: State, source: ForcingSource,
         log(f"{name}: resuming from checkpoint at {first}")
     keep_from = keep_from if keep_from is not None else years[0]
     every = cfg.output.checkpoint_years
-    co2_by_year: dict[int, float] = {}
     if first <= years[1]:
         for ann in simulate_years(model, state, source, first, years[1], co2, desc=name, progress=progress):
             if ann.year >= keep_from:
@@ -227,10 +218,10 @@ def run_experiment(name: str, model: Model, state: State, source: ForcingSource,
             if (ann.year - years[0] + 1) % every == 0 and ann.year < years[1]:
                 save_checkpoint(ck, state, model.domain, ann.year + 1, annual, done_years, h)
     co2_by_year = {y: float(co2(np.array([y + 0.5]))[0]) for y in done_years}
-    attrs = {**attrs, "experiment": name, "config_hash": h}
     write_restart(end_state, state, model.domain, f"{years[1] + 1}-01-01", ad_mode=False,
                   attrs={"experiment": name, "config_hash": h})
-    _write_annual(final, model.domain, done_years, annual, [co2_by_year[y] for y in done_years], attrs)
+    write_annual(final, model.domain, done_years, annual, [co2_by_year[y] for y in done_years], name,
+                 {**attrs, "config_hash": h}, zarr=cfg.output.zarr)
     if ck.exists():
         ck.unlink()
     log(f"{name}: wrote {final}")
@@ -238,114 +229,82 @@ def run_experiment(name: str, model: Model, state: State, source: ForcingSource,
 
 
 # ---------------------------------------------------------------------------------------------- the study
-def run_study(cfg: StudyConfig, log: Log = print, progress: bool = True, build_report: bool = True) -> Path:
-    """Run a whole study (see the module docstring); returns the run folder."""
+def run_study(cfg: StudyConfig | str | os.PathLike, log: Log | None = None, progress: bool = True,
+              build_report: bool = True) -> Path:
+    """Run a whole study (see the module docstring); returns the run folder.
+
+    Parameters
+    ----------
+    cfg : StudyConfig or path of a study TOML
+        The study (``tpcarbon.load_study`` reads a file; ``StudyConfig().with_changes(...)`` builds one).
+    log : callable, optional
+        Also receives every progress message (they always go to the ``tpcarbon`` logger and to
+        ``<folder>/tpcarbon.log``).
+    progress : bool
+        Progress bars (on stderr).
+    build_report : bool
+        Write ``report.html``, ``tables/``, ``figures/`` and ``maps.nc`` at the end.
+    """
+    if not isinstance(cfg, StudyConfig):
+        from tpcarbon.experiments.study import load_study
+
+        cfg = load_study(cfg)
     out = Path(cfg.output.folder)
     _check_writable(out)
-    with atomic_path(out / "study.toml") as tmp:
-        tmp.write_text(_dump_toml(cfg))
-    domain = build_domain(cfg)
-    log(f"domain: {domain.ncell} land cells at {cfg.region.resolution}° "
-        f"({domain.land_area.sum() / 1e12:.2f} million km²), source: {domain.source}")
-    hist = cfg.years.historical
-    source = open_forcing(cfg, domain, out, hist, log, progress)
-    params = load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile)
-    model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps))
-    prov = provenance(cfg, source.description, {"ncell": domain.ncell, "resolution": cfg.region.resolution})
-    with atomic_path(out / "provenance.json") as tmp:
-        tmp.write_text(json.dumps(prov, indent=2))
-    state, spin_msg = _spinup(cfg, model, source, out, log, progress)
-    attrs = {"title": f"tpcarbon {cfg.name}", "forcing_source": source.description,
-             "tpcarbon_version": tpcarbon.__version__, "git_hash": prov["git_hash"], "spinup": spin_msg,
-             "co2_source": "RCMIP v5.1.0 (Meinshausen et al. 2020) via fair 1.6.4",
-             "created": prov["created"], "resolution_deg": cfg.region.resolution,
-             "inputs": json.dumps(prov["inputs"], sort_keys=True)}
-    if cfg.compute.scheduler != "serial":
-        from tpcarbon.experiments.parallel import run_experiments_dask
+    with run_log(out, log) as say:
+        with atomic_path(out / "study.toml") as tmp:
+            tmp.write_text(dump_study(cfg))
+        say(f"study {cfg.name}: {out / 'study.toml'} (config hash {cfg.config_hash()})")
+        domain = build_domain(cfg)
+        say(f"domain: {domain.ncell} land cells at {cfg.region.resolution}° "
+            f"({domain.land_area.sum() / 1e12:.2f} million km²), source: {domain.source}")
+        check_disk(cfg, domain, out, say)
+        hist = cfg.years.historical
+        source = open_forcing(cfg, domain, out, hist, say, progress)
+        params = load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile)
+        model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps))
+        prov = provenance(cfg, source.description, {"ncell": domain.ncell, "resolution": cfg.region.resolution})
+        with atomic_path(out / "provenance.json") as tmp:
+            tmp.write_text(json.dumps(prov, indent=2))
+        state, spin_msg = _spinup(cfg, model, source, out, say, progress)
+        attrs = {"title": f"tpcarbon {cfg.name}", "forcing_source": source.description,
+                 "tpcarbon_version": tpcarbon.__version__, "git_hash": prov["git_hash"], "spinup": spin_msg,
+                 "co2_source": "RCMIP v5.1.0 (Meinshausen et al. 2020) via fair 1.6.4",
+                 "created": prov["created"], "resolution_deg": cfg.region.resolution,
+                 "historical_period": f"{hist[0]}-{hist[1]}",
+                 "analysis_future_period": f"{cfg.years.analysis_future[0]}-{cfg.years.analysis_future[1]}",
+                 "inputs": json.dumps(prov["inputs"], sort_keys=True),
+                 "history": f"{prov['created']}: tpcarbon {tpcarbon.__version__} run of study {cfg.name} "
+                            f"(config hash {cfg.config_hash()})"}
+        if cfg.compute.scheduler != "serial":
+            from tpcarbon.experiments.parallel import run_experiments_dask
 
-        run_experiments_dask(cfg, model, state, out, attrs, log, progress)
-    else:
-        run_experiments(cfg, model, state, source, out, attrs, log, progress)
-    if build_report:
-        from tpcarbon.report.html import build_report as _build
+            run_experiments_dask(cfg, model, state, out, attrs, say, progress)
+        else:
+            run_experiments(cfg, model, state, source, out, attrs, say, progress)
+        if build_report:
+            from tpcarbon.report.html import build_report as _build
 
-        path = _build(out)
-        log(f"report: {path}")
+            path = _build(out)
+            say(f"report: {path}")
     return out
 
 
 def run_experiments(cfg: StudyConfig, model: Model, spun_up: State, source: ForcingSource, out: Path, attrs: dict,
-                    log: Log, progress: bool = True) -> None:
+                    log: Log | None = None, progress: bool = True) -> None:
     """Run the experiments of ``cfg`` serially from the spun-up state."""
-    hist = cfg.years.historical
     wanted = list(cfg.experiments.run)
-    need_s1 = "S1" in wanted or any(e in SCENARIOS for e in wanted)
-    s1_state = None
-    if need_s1:
-        s1_state = spun_up.copy()
-        run_experiment("S1", model, s1_state, source, hist, co2_function("historical"), out, cfg,
-                       attrs, log, progress)
-    held = [e for e in wanted if e in HELD_VARIABLE]
-    if held:
-        clim = forcing_climatology(cfg, source, out, log, progress)
-        for exp in held:
-            hsrc = held_source(cfg, source, exp, clim)
-            run_experiment(exp, model, spun_up.copy(), hsrc, hist, co2_function("historical"), out, cfg,
-                           {**attrs, "held": hsrc.description}, log, progress)
-    ssps = [e for e in wanted if e in SCENARIOS]
-    if ssps:
-        clim = forcing_climatology(cfg, source, out, log, progress)
-        for exp in ssps:
-            ssrc = scenario_source(cfg, source, exp, clim)
-            run_experiment(exp, model, s1_state.copy(), ssrc, cfg.years.future, co2_function(exp), out, cfg,
-                           {**attrs, "scenario": exp, "anomalies": ssrc.description}, log, progress,
-                           keep_from=cfg.years.future[0])
-
-
-def forcing_climatology(cfg: StudyConfig, source: ForcingSource, out: Path, log: Log, progress: bool = True):
-    """The 1979-2018 forcing climatology (computed once per study, saved to ``forcing/climatology.nc``)."""
-    from tpcarbon.experiments.factorial import ForcingClimatology, compute_forcing_climatology
-
-    path = out / "forcing" / "climatology.nc"
-    if path.exists():
-        try:
-            clim = ForcingClimatology.load(path)
-            if tuple(clim.period) == tuple(cfg.years.historical) and clim.ncell == source.domain.ncell:
-                return clim
-        except Exception:  # noqa: BLE001 - recompute an unreadable file
-            pass
-    log(f"forcing climatology {cfg.years.historical[0]}-{cfg.years.historical[1]} (one pass)")
-    clim = compute_forcing_climatology(source, period=cfg.years.historical)
-    clim.save(path)
-    return clim
-
-
-def held_source(cfg: StudyConfig, source: ForcingSource, experiment: str, clim) -> ForcingSource:
-    """The forcing of S2, S3 or S4: the held variable replaced on the fly."""
-    from tpcarbon.experiments.factorial import HeldSource
-
-    var = HELD_VARIABLE[experiment]
-    variables = (var, "lrad") if var == "srad" and cfg.experiments.hold_lrad else (var,)
-    return HeldSource(source, variables, mode=cfg.experiments.hold_mode, climatology=clim)
-
-
-def scenario_source(cfg: StudyConfig, source: ForcingSource, scenario: str, clim) -> ForcingSource:
-    """The forcing of an SSP run: the historical years repeated plus the scenario's monthly anomalies."""
-    from tpcarbon.experiments.scenarios import make_ssp_source
-
-    sc = cfg.scenarios
-    if sc.anomalies == "default":
-        from tpcarbon.experiments.scenarios import default_anomalies
-
-        anomalies = default_anomalies(scenario, source.domain, forcing_climatology=clim)
-    else:
-        from tpcarbon.io.cmip6 import build_cmip6_anomalies
-
-        anomalies = build_cmip6_anomalies(sc.anomalies, scenario, source.domain,
-                                          reference_period=tuple(sc.reference_period),
-                                          historical_paths=sc.historical_files or None)
-    return make_ssp_source(source, scenario, source.domain, anomalies, base_years=tuple(cfg.years.historical),
-                           years=tuple(cfg.years.future), climatology=clim)
+    s1_state = spun_up.copy()
+    order = (["S1"] if ("S1" in wanted or any(e in SCENARIOS for e in wanted)) else []) + \
+        [e for e in wanted if e != "S1" and e not in SCENARIOS] + [e for e in wanted if e in SCENARIOS]
+    for exp in order:
+        years, scenario, keep = experiment_years(cfg, exp)
+        src = experiment_source(cfg, source, out, exp, progress)
+        extra = {} if exp == "S1" else ({"scenario": exp, "anomalies": src.description} if exp in SCENARIOS
+                                        else {"held": src.description})
+        start = s1_state if exp == "S1" else (s1_state.copy() if exp in SCENARIOS else spun_up.copy())
+        run_experiment(exp, model, start, src, years, co2_function(scenario), out, cfg, {**attrs, **extra}, log,
+                       progress, keep_from=keep)
 
 
 def _spinup(cfg: StudyConfig, model: Model, source: ForcingSource, out: Path, log: Log, progress: bool
@@ -375,28 +334,6 @@ def _spinup(cfg: StudyConfig, model: Model, source: ForcingSource, out: Path, lo
     return res.state, res.message
 
 
-def _dump_toml(cfg: StudyConfig) -> str:
-    lines = [f'name = "{cfg.name}"', f"# config hash {cfg.config_hash()}", ""]
-    for sec, values in cfg.to_dict().items():
-        if not isinstance(values, dict):
-            continue
-        lines.append(f"[{sec}]")
-        for k, v in values.items():
-            if isinstance(v, bool):
-                lines.append(f"{k} = {'true' if v else 'false'}")
-            elif isinstance(v, str):
-                lines.append(f'{k} = "{v}"')
-            elif isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)):
-                pairs = ", ".join(f'{a} = "{b}"' for a, b in v)
-                lines.append(f"{k} = {{{pairs}}}")
-            elif isinstance(v, (list, tuple)):
-                lines.append(f"{k} = {json.dumps(list(v))}")
-            else:
-                lines.append(f"{k} = {v}")
-        lines.append("")
-    return "\n".join(lines)
-
-
 def quick_study(base: StudyConfig) -> StudyConfig:
     """The seconds-to-minutes reduced demo used by CI (``tpcarbon demo --quick``): a small corner of the
     plateau, a few historical and future years, short spin-up cycles. Same code path as the full demo."""
@@ -410,21 +347,21 @@ def quick_study(base: StudyConfig) -> StudyConfig:
 
 def default_study(out: str | os.PathLike, resolution: float = 1.0) -> StudyConfig:
     """The demo study: embedded default forcing, the whole plateau, all eight experiments."""
-    if resolution <= 0:
-        raise ConfigError(None, f"invalid resolution {resolution}", "use 1, 0.5, 0.25 or 0.1", variable="--resolution")
     return StudyConfig(source="<demo>").with_changes(output={"folder": str(out)}, region={"resolution": resolution})
 
 
-__all__ = ["AnnualOutput", "default_study", "quick_study", "run_experiment", "run_study"]
-
-
-def spinup_only(cfg: StudyConfig, log: Log = print, progress: bool = True) -> Path:
+def spinup_only(cfg: StudyConfig, log: Log | None = None, progress: bool = True) -> Path:
     """``tpcarbon spinup``: build inputs and spin up (or reuse) the study's restart."""
     out = Path(cfg.output.folder)
     _check_writable(out)
-    domain = build_domain(cfg)
-    source = open_forcing(cfg, domain, out, cfg.years.historical, log, progress)
-    params = load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile)
-    model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps))
-    _spinup(cfg, model, source, out, log, progress)
+    with run_log(out, log) as say:
+        domain = build_domain(cfg)
+        check_disk(cfg, domain, out, say)
+        source = open_forcing(cfg, domain, out, cfg.years.historical, say, progress)
+        params = load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile)
+        model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps))
+        _spinup(cfg, model, source, out, say, progress)
     return out / "spinup" / "restart.nc"
+
+
+__all__ = ["AnnualOutput", "default_study", "quick_study", "run_experiment", "run_study", "spinup_only"]

@@ -43,6 +43,7 @@ from numpy.typing import NDArray
 
 from tpcarbon.errors import InputError
 from tpcarbon.forcing.stream import DT_FORCING, FORCING_UNITS, FORCING_VARS, ForcingChunk, month_times
+from tpcarbon.io import units as units_layer
 from tpcarbon.surface.domain import Domain
 
 #: Canonical name -> (CMOR name, CF standard_name) searched when no mapping is given.
@@ -54,22 +55,6 @@ CF_NAMES: dict[str, tuple[str, str]] = {
     "srad": ("rsds", "surface_downwelling_shortwave_flux_in_air"),
     "lrad": ("rlds", "surface_downwelling_longwave_flux_in_air"),
     "prec": ("pr", "precipitation_flux"),
-}
-
-_DEGC = {"degC", "deg_C", "degrees_C", "degree_C", "degrees_Celsius", "Celsius", "celsius", "C", "°C"}
-_PER_HOUR = {"mm h-1", "mm/h", "mm/hr", "mm hr-1", "mm h^-1", "mm hr^-1", "mm h**-1", "kg m-2 h-1"}
-
-#: Canonical name -> {units spelling: (factor, offset)}: canonical = value * factor + offset.
-UNIT_CONVERSIONS: dict[str, dict[str, tuple[float, float]]] = {
-    "temp": {"K": (1.0, 0.0), "kelvin": (1.0, 0.0), **{u: (1.0, 273.15) for u in _DEGC}},
-    "shum": {u: (1.0, 0.0) for u in ("kg kg-1", "kg/kg", "kg kg^-1", "kg kg**-1", "1")},
-    "pres": {"Pa": (1.0, 0.0), "hPa": (100.0, 0.0), "mbar": (100.0, 0.0), "kPa": (1000.0, 0.0)},
-    "wind": {u: (1.0, 0.0) for u in ("m s-1", "m/s", "m s^-1", "m s**-1")},
-    "srad": {u: (1.0, 0.0) for u in ("W m-2", "W/m2", "W/m^2", "W m^-2", "W m**-2")},
-    "lrad": {u: (1.0, 0.0) for u in ("W m-2", "W/m2", "W/m^2", "W m^-2", "W m**-2")},
-    "prec": {**{u: (1.0, 0.0) for u in ("kg m-2 s-1", "kg/m2/s", "kg m^-2 s^-1", "kg m**-2 s**-1", "mm s-1",
-                                        "mm/s")},
-             **{u: (1.0 / 3600.0, 0.0) for u in _PER_HOUR}},
 }
 
 _REAL_CALENDARS = {"standard", "gregorian", "proleptic_gregorian"}
@@ -281,12 +266,14 @@ def _find_variables(ds: xr.Dataset, path: str, mapping: Mapping[str, str] | None
                                  f"standard_name {std!r})", f"add it, or map it: [forcing] mapping {canon} = "
                                  "'<file variable>'", variable=canon)
             name = hits[0]
-        units = " ".join(str(ds[name].attrs.get("units", "")).split())
-        conv = UNIT_CONVERSIONS[canon].get(units)
-        if conv is None:
+        raw = ds[name].attrs.get("units")
+        units = " ".join(str(raw).split()) if raw is not None else None
+        try:
+            conv = units_layer.conversion(units, FORCING_UNITS[canon], path, name)
+        except InputError:
             raise InputError(path, f"units {units!r} cannot be read as {canon} (canonical {FORCING_UNITS[canon]})",
-                             f"convert to one of {sorted(UNIT_CONVERSIONS[canon])} and set the units attribute",
-                             variable=name)
+                             f"give units convertible to {FORCING_UNITS[canon]!r} (udunits spelling) in the units "
+                             "attribute", variable=name) from None
         out[canon] = (name, conv[0], conv[1], units)
     return out
 

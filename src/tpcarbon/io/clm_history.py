@@ -38,7 +38,7 @@ if a file has no ``NEP``, ``NEP`` is computed as ``NPP − HR`` (and ``NPP`` as 
 Sources: CTSM ``histFileMod.F90`` (time stamps, 1-D layouts, ``spval = 1e36``),
 ``CNVegCarbonFluxType.F90`` and ``SoilBiogeochemCarbonFluxType.F90`` (flux definitions and
 units), CMIP6 ``Lmon``/``Emon`` tables (CMIP names and units); see
-``shared/reference/data_formats.md`` §3-4.
+``docs/reference/data_formats.md`` §3-4.
 """
 
 from __future__ import annotations
@@ -55,6 +55,7 @@ from numpy.typing import NDArray
 
 from tpcarbon.constants import CONST
 from tpcarbon.errors import InputError
+from tpcarbon.io import units as units_layer
 from tpcarbon.io.writers import cf_attrs
 
 __all__ = ["read_clm_history"]
@@ -96,32 +97,9 @@ _FLUXES = frozenset(("GPP", "NPP", "AR", "HR", "NEP", "RAIN", "SNOW", "PRECIP"))
 #: Output order.
 _OUTPUT_ORDER = ("GPP", "NPP", "AR", "HR", "NEP", "TOTSOMC", "TOTECOSYSC", "TLAI", "TSA", "PRECIP", "FSDS")
 
-#: Normalised unit string -> (scale, offset) to the canonical unit of each quantity
-#: (carbon flux g C m-2 s-1, carbon stock g C m-2, LAI m2 m-2, temperature K,
-#: water flux kg m-2 s-1, radiation W m-2).
-_UNITS: dict[str, dict[str, tuple[float, float]]] = {
-    "carbon_flux": {
-        **dict.fromkeys(
-            ("gc/m2/s", "g/m2/s", "gm-2s-1", "gcm-2s-1", "gc/m2s", "g.m-2.s-1", "gc.m-2.s-1"), (1.0, 0.0)
-        ),
-        **dict.fromkeys(
-            ("kgm-2s-1", "kg/m2/s", "kgc/m2/s", "kgcm-2s-1", "kg.m-2.s-1", "kgc.m-2.s-1"), (1.0e3, 0.0)
-        ),
-    },
-    "carbon_stock": {
-        **dict.fromkeys(("gc/m2", "g/m2", "gm-2", "gcm-2", "g.m-2", "gc.m-2"), (1.0, 0.0)),
-        **dict.fromkeys(("kgm-2", "kg/m2", "kgc/m2", "kgcm-2", "kg.m-2", "kgc.m-2"), (1.0e3, 0.0)),
-    },
-    "lai": dict.fromkeys(("m2/m2", "m2m-2", "m2.m-2", "1", "", "none", "-", "unitless"), (1.0, 0.0)),
-    "temperature": {
-        "k": (1.0, 0.0),
-        **dict.fromkeys(("degc", "c", "celsius", "degreesc", "deg_c", "degree_celsius"), (1.0, CONST.tfrz)),
-    },
-    "water_flux": dict.fromkeys(
-        ("mm/s", "mms-1", "mmh2o/s", "kgm-2s-1", "kg/m2/s", "kg.m-2.s-1"), (1.0, 0.0)
-    ),
-    "radiation": dict.fromkeys(("w/m2", "wm-2", "w.m-2"), (1.0, 0.0)),
-}
+#: Canonical unit of each quantity (conversions by ``io.units``).
+_CANONICAL = {"carbon_flux": "g m-2 s-1", "carbon_stock": "g m-2", "lai": "1", "temperature": "K",
+              "water_flux": "kg m-2 s-1", "radiation": "W m-2"}
 _UNIT_HINT = {
     "carbon_flux": "gC/m^2/s (CLM) or kg m-2 s-1 (CMIP)",
     "carbon_stock": "gC/m^2 (CLM) or kg m-2 (CMIP)",
@@ -144,14 +122,8 @@ _LEVELS: dict[str, tuple[str, str, str | None]] = {
 _FILL_GUARD = 1.0e19
 #: Two grid coordinates closer than this [degrees] are the same.
 _COORD_TOL = 1.0e-4
-#: Exact conversion km2 -> m2.
-_M2_PER_KM2 = 1.0e6
 #: Coverage of a year may fall short of its length by this much [s] and still count as complete.
 _COVER_TOL_S = 1.0
-
-
-def _norm_units(units: str) -> str:
-    return "".join(units.strip().lower().split()).replace("^", "").replace("**", "")
 
 
 # --------------------------------------------------------------------------------------------
@@ -362,11 +334,12 @@ def _read_file(path: str) -> _FileData:
         for name, (var, qty) in found.items():
             da = ds[var]
             units = str(da.attrs.get("units", ""))
-            conv = _UNITS[qty].get(_norm_units(units))
-            if conv is None:
+            try:
+                conv = units_layer.conversion(units, _CANONICAL[qty], path, var)
+            except InputError:
                 raise InputError(
                     path, f"unknown units '{units}'", f"expected {_UNIT_HINT[qty]}", variable=var
-                )
+                ) from None
             v = _to_grid(da, ds, lat, lon, path, var)
             if v.shape[0] != len(data.start):
                 raise InputError(
@@ -382,25 +355,24 @@ def _area(
     ds: xr.Dataset, lat: NDArray[np.float64], lon: NDArray[np.float64], path: str
 ) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]:
     area = frac = None
-    for var, scales in (
-        ("area", {"km2": _M2_PER_KM2, "m2": 1.0}),
-        ("areacella", {"m2": 1.0, "km2": _M2_PER_KM2}),
-    ):
+    for var, default in (("area", "km2"), ("areacella", "m2")):
         if var in ds.variables:
-            units = _norm_units(str(ds[var].attrs.get("units", "km2" if var == "area" else "m2")))
-            if units not in scales:
+            units = str(ds[var].attrs.get("units", default))
+            try:
+                scale, _ = units_layer.conversion(units, "m2", path, var)
+            except InputError:
                 raise InputError(
                     path,
                     f"unknown units '{units}'",
                     "expected km^2 (CLM area) or m2 (areacella)",
                     variable=var,
-                )
-            area = _to_grid(ds[var], ds, lat, lon, path, var)[0] * scales[units]
+                ) from None
+            area = _to_grid(ds[var], ds, lat, lon, path, var)[0] * scale
             break
     if "landfrac" in ds.variables:
         frac = _to_grid(ds["landfrac"], ds, lat, lon, path, "landfrac")[0]
     elif "sftlf" in ds.variables:
-        scale = 0.01 if _norm_units(str(ds["sftlf"].attrs.get("units", "%"))) == "%" else 1.0
+        scale, _ = units_layer.conversion(str(ds["sftlf"].attrs.get("units", "%")), "1", path, "sftlf")
         frac = _to_grid(ds["sftlf"], ds, lat, lon, path, "sftlf")[0] * scale
     return area, frac
 

@@ -36,6 +36,7 @@ import xarray as xr
 from numpy.typing import NDArray
 
 from tpcarbon.errors import ConfigError, InputError
+from tpcarbon.io import units as units_layer
 from tpcarbon.io.cf import find_coord
 from tpcarbon.surface.domain import Domain
 
@@ -58,16 +59,6 @@ SCALE_VARS: tuple[str, ...] = ("prec", "srad", "lrad")
 
 #: CTSM's caps of the scale factors (``ssp_anomaly_forcing_smooth``: 5, FSDS 2).
 DEFAULT_CAPS: dict[str, float] = {"prec": 5.0, "srad": 2.0, "lrad": 5.0}
-
-# Spellings of the same CMOR unit (no conversion is implied; anything else is refused).
-_UNIT_SPELLINGS: dict[str, set[str]] = {
-    "K": {"K"},
-    "1": {"1", "kg kg-1", "kg/kg", "kg kg^-1", "kg kg**-1"},
-    "Pa": {"Pa"},
-    "m s-1": {"m s-1", "m/s", "m s^-1", "m s**-1"},
-    "kg m-2 s-1": {"kg m-2 s-1", "kg/m2/s", "kg m^-2 s^-1", "kg m**-2 s**-1", "mm s-1", "mm/s"},
-    "W m-2": {"W m-2", "W/m2", "W/m^2", "W m^-2", "W m**-2"},
-}
 
 _CMOR_TO_CANON = {v[0]: k for k, v in CMOR_VARIABLES.items()}
 
@@ -376,7 +367,8 @@ def _expand_paths(paths: str | os.PathLike | Iterable[str | os.PathLike]) -> lis
 
 
 def _units_ok(units: str, cmor: str) -> bool:
-    return " ".join(str(units).split()) in _UNIT_SPELLINGS[cmor]
+    """CMOR fixes the units of each variable: accept spellings of it (``io.units``), refuse conversions."""
+    return units_layer.same_units(" ".join(str(units).split()), cmor)
 
 
 @dataclass

@@ -30,9 +30,11 @@ def domain_fingerprint(domain: Domain) -> str:
     return h[:16]
 
 
-def build_forcing_cache(source: ForcingSource, store: str | Path, years: tuple[int, int]) -> Path:
-    """Stream ``source`` for ``years`` into a new Zarr store at ``store``."""
+def build_forcing_cache(source: ForcingSource, store: str | Path, years: tuple[int, int],
+                        progress: bool = False) -> Path:
+    """Stream ``source`` for ``years`` into a new Zarr store at ``store`` (a progress bar in months if asked)."""
     import zarr
+    from tqdm.auto import tqdm
 
     store = Path(store)
     if store.exists():
@@ -45,7 +47,9 @@ def build_forcing_cache(source: ForcingSource, store: str | Path, years: tuple[i
     time = root.create_array("time", shape=(nt,), chunks=(nt,), dtype="int64")
     i = 0
     times = np.empty(nt, dtype=np.int64)
-    for ch in source.iter_chunks(*years):
+    chunks = tqdm(source.iter_chunks(*years), total=12 * (years[1] - years[0] + 1), desc="forcing cache",
+                  unit="month", disable=not progress, leave=False)
+    for ch in chunks:
         for v in FORCING_VARS:
             arrays[v][i:i + ch.nt] = getattr(ch, v)
         times[i:i + ch.nt] = ch.time.astype("datetime64[s]").astype(np.int64)

@@ -15,11 +15,10 @@ import html
 import json
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from tpcarbon.analysis.study import DRIVERS, SSP_LABELS, StudyResults, analyze, load_run_folder
-from tpcarbon.io.writers import atomic_path
+from tpcarbon.analysis.study import DRIVERS, SSP_LABELS, StudyResults, analyze, load_run_folder, per_year
+from tpcarbon.io.writers import atomic_path, write_netcdf
 from tpcarbon.plot import figures as F
 
 #: The study's reported values (study.md "Reported results"), for side-by-side display only.
@@ -40,103 +39,214 @@ table{border-collapse:collapse;font-size:.85em;margin:.5em 0}td,th{border:1px so
 text-align:right}th{background:#f3f3f3}.banner{background:#fde2e1;border:2px solid #c0392b;padding:.8em;
 font-weight:600}.ok{background:#e3f6e8;border:1px solid #2e8b57;padding:.6em}.warn{background:#fff4d6;
 border:1px solid #d4a017;padding:.6em}img{max-width:100%}.note{font-size:.9em;color:#444}
-figure{margin:1em 0}figcaption{font-size:.85em;color:#555}code{background:#f4f4f4}"""
+figure{margin:1em 0}figcaption{font-size:.85em;color:#555}code{background:#f4f4f4}td{white-space:nowrap}
+pre{white-space:pre-wrap;word-break:break-all;font-size:.8em}"""
 
 
 def _img(path: Path, caption: str) -> str:
     b64 = base64.b64encode(path.read_bytes()).decode()
+    alts = " ".join(f'<a href="figures/{path.with_suffix("." + e).name}">{e.upper()}</a>' for e in F.VECTOR_FORMATS
+                    if path.with_suffix("." + e).exists())
     return (f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{b64}">'
-            f"<figcaption>{html.escape(caption)} (<code>figures/{path.name}</code>)</figcaption></figure>")
+            f"<figcaption>{html.escape(caption)} (<code>figures/{path.name}</code>; {alts})</figcaption></figure>")
 
 
-def _table(df: pd.DataFrame, name: str, floatfmt: str = "{:.3g}") -> str:
+#: Significant digits of the numbers in the CSV tables and on the page.
+CSV_DIGITS = 6
+HTML_DIGITS = 4
+
+
+def _table(df: pd.DataFrame, name: str, digits: int = HTML_DIGITS) -> str:
     d = df.copy()
     for c in d.columns:
         if pd.api.types.is_float_dtype(d[c]):
-            d[c] = d[c].map(lambda v: "" if pd.isna(v) else floatfmt.format(v))
+            d[c] = d[c].map(lambda v: "" if pd.isna(v) else f"{v:.{digits}g}")
     return d.to_html(index=False, border=0, escape=True) + f'<p class="note">CSV: <code>tables/{name}.csv</code></p>'
 
 
-def write_outputs(res: StudyResults, out: Path) -> dict[str, list[Path]]:
-    """Write tables (CSV) and figures (PNG) of ``res`` into ``out``; returns the paths by kind."""
-    tables, figs = out / "tables", out / "figures"
+def _with_units(name: str, df: pd.DataFrame, res: StudyResults) -> pd.DataFrame:
+    """Column headers ``name [unit]`` where a wide table holds quantities with units (long tables have ``unit``)."""
+    u = res.units
+    if name == "regional_annual":
+        return df.rename(columns={c: f"{c} [{u[c]}]" for c in df.columns if u.get(c)})
+    if name == "decadal_S1":
+        ren = {}
+        for c in df.columns:
+            base = c[:-len("_change")] if c.endswith("_change") else c
+            if u.get(base):
+                ren[c] = f"{c} [{u[base]}]"
+        return df.rename(columns=ren)
+    if name == "sink_source_S1":
+        return df.rename(columns={"area_share": "area_share [1]", "area_million_km2": "area [10^6 km2]"})
+    return df
+
+
+def write_tables(res: StudyResults, out: Path) -> list[Path]:
+    """``tables/<name>.csv`` of every table, units in a ``unit`` column or in ``name [unit]`` headers."""
+    tables = out / "tables"
     tables.mkdir(parents=True, exist_ok=True)
-    written: dict[str, list[Path]] = {"tables": [], "figures": []}
+    written = []
     for name, df in res.tables.items():
         p = tables / f"{name}.csv"
         with atomic_path(p) as tmp:
-            df.to_csv(tmp, index=False)
-        written["tables"].append(p)
+            _with_units(name, df, res).to_csv(tmp, index=False, float_format=f"%.{CSV_DIGITS}g")
+        written.append(p)
+    return written
+
+
+def write_maps(res: StudyResults, out: Path) -> Path:
+    """``maps.nc``: every map the analysis computed (means, trends and p-values, contributions, classes ...)."""
+    from tpcarbon.io.writers import CONVENTIONS, global_attrs
+
+    ds = res.maps_dataset()
+    ds.attrs.update(global_attrs("tpcarbon maps of the analysis", "all", {"forcing_source": res.forcing}))
+    ds.attrs["Conventions"] = CONVENTIONS
+    ds.attrs.pop("experiment", None)
+    return write_netcdf(ds, out / "maps.nc")
+
+
+def _label(exp: str) -> str:
+    return SSP_LABELS.get(exp, exp)
+
+
+def write_figures(res: StudyResults, out: Path) -> list[Path]:
+    """Every figure of the report (PNG with SVG and PDF beside it) into ``out/figures``."""
+    figs = out / "figures"
     syn = res.synthetic
-    lat, lon, mp, s = res.lat, res.lon, res.maps, res.series
-    f = written["figures"]
+    lat, lon, mp, s, u = res.lat, res.lon, res.maps, res.series, res.units
+    uc = u.get("NEP", "g m-2 yr-1")
+    h0, h1 = res.periods.get("historical", (0, 0))
+    f: list[Path] = []
+    labels = {k: f"{v} ({k})" for k, v in SSP_LABELS.items()}
     if s is not None:
         hist = [e for e in ("S1", "S2", "S3", "S4") if e in set(s.experiment)]
-        if "TBOT_degC" in s:
-            f.append(F.series_figure(figs / "fig01_forcing_temperature.png", s, "TBOT_degC", ["S1"],
-                                     "Plateau-mean air temperature (S1 forcing)", "°C", syn))
-            f.append(F.series_figure(figs / "fig01_forcing_precipitation.png", s, "PRECIP", ["S1"],
-                                     "Plateau-mean precipitation (S1 forcing)", "mm yr-1", syn))
+        for var, name, what, unit in (("TBOT_degC", "temperature", "air temperature", "degC"),
+                                      ("PRECIP", "precipitation", "precipitation", u.get("PRECIP", "")),
+                                      ("FSDS", "shortwave", "downward shortwave radiation", u.get("FSDS", ""))):
+            if var in s:
+                f.append(F.series_figure(figs / f"fig01_forcing_{name}.png", s, var, ["S1"],
+                                         f"Plateau-mean {what} (S1 forcing)", unit, syn))
         f.append(F.series_figure(figs / "fig03_nep_series.png", s, "NEP", ["S1"],
-                                 "Plateau-mean NEP, control run S1", "g C m-2 yr-1", syn))
+                                 "Plateau-mean NEP, control run S1", uc, syn))
         for v in ("NPP", "HR", "NEP"):
             f.append(F.series_figure(figs / f"fig06_{v.lower()}_experiments.png", s, v, hist,
-                                     f"Plateau-mean {v}, S1-S4", "g C m-2 yr-1", syn))
+                                     f"Plateau-mean {v}, S1-S4", u.get(v, uc), syn))
         ssps = [k for k in SSP_LABELS if k in set(s.experiment)]
         if ssps:
             f.append(F.series_figure(figs / "fig09_nep_ssp.png", s, "NEP", ssps,
-                                     "Plateau-mean NEP under the SSPs", "g C m-2 yr-1", syn))
-    if lat is not None:
-        f.append(F.map_figure(figs / "fig04_nep_mean.png", lat, lon, mp["NEP_mean_S1"], "Mean NEP, S1",
-                              "g C m-2 yr-1", syn, diverging=True))
-        if "NEP_trend_S1" in mp:
-            f.append(F.map_figure(figs / "fig04_nep_trend.png", lat, lon, mp["NEP_trend_S1"], "NEP trend, S1",
-                                  "g C m-2 yr-2", syn, diverging=True))
-        f.append(F.class_map(figs / "fig05_sink_source.png", lat, lon, mp["sink_class_S1"],
-                             ["source (<0)", "weak sink (0-50)", "strong sink (>=50)"],
-                             ["#d95f02", "#a6d96a", "#1a9641"], "Sink/source classes of mean NEP, S1", syn))
-        for name in DRIVERS:
-            if f"partial_r_{name}" in mp:
-                f.append(F.map_figure(figs / f"fig07_partial_r_{name}.png", lat, lon, mp[f"partial_r_{name}"],
-                                      f"Partial correlation of NEP with {name}", "r", syn, diverging=True))
-        if "dominant_driver" in mp:
-            f.append(F.class_map(figs / "fig08_dominant_driver.png", lat, lon, mp["dominant_driver"],
-                                 list(DRIVERS), ["#e41a1c", "#377eb8", "#ff7f00"],
-                                 "Dominant driver of NEP (largest |partial r|)", syn))
-        for k in SSP_LABELS:
-            if f"NEP_change_{k}" in mp:
-                f.append(F.map_figure(figs / f"fig10_nep_change_{k}.png", lat, lon, mp[f"NEP_change_{k}"],
-                                      f"NEP change, {SSP_LABELS[k]} future mean minus S1 mean", "g C m-2 yr-1",
-                                      syn, diverging=True))
+                                     "Plateau-mean NEP under the SSPs", uc, syn, labels=labels))
     from tpcarbon.report.forcing_table import station_climate_outputs  # issue 13: default climate vs stations
 
     f.extend(p for p in station_climate_outputs(res, out) if p.suffix == ".png")
+    if lat is None:
+        return f
+    forcing_trends = [(v, what) for v, what in (("TBOT", "air temperature"), ("PRECIP", "precipitation"),
+                                                ("FSDS", "shortwave radiation")) if f"{v}_trend_S1" in mp]
+    for v, what in forcing_trends:
+        f.append(F.map_figure(figs / f"fig02_forcing_trend_{v.lower()}.png", lat, lon, mp[f"{v}_trend_S1"],
+                              f"Trend of {what} (forcing), S1 {h0}-{h1}", res.map_attrs[f"{v}_trend_S1"]["units"],
+                              syn, diverging=True, pvalue=mp.get(f"{v}_trend_p_S1")))
+    f.append(F.map_figure(figs / "fig04_nep_mean.png", lat, lon, mp["NEP_mean_S1"], f"Mean NEP, S1 {h0}-{h1}",
+                          uc, syn, diverging=True))
+    if "NEP_trend_S1" in mp:
+        f.append(F.map_figure(figs / "fig04_nep_trend.png", lat, lon, mp["NEP_trend_S1"], f"NEP trend, S1 {h0}-{h1}",
+                              res.map_attrs["NEP_trend_S1"]["units"], syn, diverging=True,
+                              pvalue=mp.get("NEP_trend_p_S1")))
+    f.append(F.class_map(figs / "fig05_sink_source.png", lat, lon, mp["sink_class_S1"],
+                         ["source (<0)", "weak sink (0-50)", "strong sink (>=50)"],
+                         ["#d95f02", "#a6d96a", "#1a9641"], "Sink/source classes of mean NEP, S1", syn))
+    for v, fig_no in (("NEP", "08"), ("NPP", "12"), ("HR", "13")):
+        keys = [k for k in ("temperature", "precipitation", "radiation", "other") if f"{v}_contribution_{k}" in mp]
+        if keys:
+            panels = [(("residual: CO2 and interactions" if k == "other" else k),
+                       mp[f"{v}_contribution_{k}"], None) for k in keys]
+            f.append(F.map_panels(figs / f"fig{fig_no}_{v.lower()}_contribution_maps.png", lat, lon, panels,
+                                  f"Contribution to the {v} trend, trend(S1) - trend(S_x), {h0}-{h1}",
+                                  res.map_attrs[f"{v}_contribution_{keys[0]}"]["units"], syn))
+    pr = [(n, mp[f"partial_r_{n}"], mp.get(f"partial_p_{n}")) for n in DRIVERS if f"partial_r_{n}" in mp]
+    if pr:
+        f.append(F.map_panels(figs / "fig07_partial_r.png", lat, lon, pr,
+                              f"Partial correlation of NEP with each driver, S1 {h0}-{h1}", "r", syn, ncols=3,
+                              limit=1.0))
+    if "dominant_driver" in mp:
+        f.append(F.class_map(figs / "fig07_dominant_driver.png", lat, lon, mp["dominant_driver"],
+                             list(DRIVERS), ["#e41a1c", "#377eb8", "#ff7f00"],
+                             "Dominant driver of NEP (largest |partial r|)", syn))
+    ch = [(labels[k], mp[f"NEP_change_{k}"], None) for k in SSP_LABELS if f"NEP_change_{k}" in mp]
+    if ch:
+        fut = res.periods.get("future", ("", ""))
+        f.append(F.map_panels(figs / "fig10_nep_change_ssp.png", lat, lon, ch,
+                              f"NEP change: SSP mean {fut[0]}-{fut[1]} minus S1 mean {h0}-{h1}", uc, syn))
+    trend_keys = sorted(k for k in mp if k.startswith("NEP_trend_ssp"))
+    if trend_keys:
+        order = {k: i for i, k in enumerate(SSP_LABELS)}
+        trend_keys.sort(key=lambda k: (int(k.split("_")[3]), order.get(k.split("_")[2], 9)))
+        panels = []
+        for k in trend_keys:
+            _, _, ssp, p0, p1 = k.split("_")
+            panels.append((f"{labels[ssp]} {p0}-{p1}", mp[k], mp.get(f"NEP_trend_p_{ssp}_{p0}_{p1}")))
+        f.append(F.map_panels(figs / "fig11_nep_trend_ssp_periods.png", lat, lon, panels,
+                              "Per-pixel NEP trend by SSP and period", res.map_attrs[trend_keys[0]]["units"], syn,
+                              ncols=_trend_columns(trend_keys)))
     if "attribution" in res.tables:
         a = res.tables["attribution"]
         a = a[a.variable == "NEP"]
         f.append(F.bar_figure(figs / "fig06_attribution.png", list(a.factor), list(a.contribution),
-                              "Contribution to the NEP trend: trend(S1) - trend(S_x)", "g C m-2 yr-2", syn))
+                              "Contribution to the NEP trend: trend(S1) - trend(S_x)", per_year(uc), syn))
+    return f
+
+
+def _trend_columns(keys: list[str]) -> int:
+    """One column per SSP when there are several periods (a row per period), else two columns."""
+    nper = len({tuple(k.split("_")[3:5]) for k in keys})
+    nssp = len({k.split("_")[2] for k in keys})
+    return nssp if nper > 1 else min(2, nssp)
+
+
+def write_outputs(res: StudyResults, out: Path) -> dict[str, list[Path]]:
+    """Write tables (CSV), ``maps.nc`` and figures (PNG, SVG, PDF) of ``res`` into ``out``."""
+    written: dict[str, list[Path]] = {"tables": write_tables(res, out), "figures": write_figures(res, out)}
+    written["maps"] = [write_maps(res, out)] if res.maps and res.lat is not None else []
     return written
 
 
+def _periods_of(run_dir: Path, runs) -> tuple[tuple[int, int] | None, tuple[int, int]]:
+    """The historical and future analysis periods: from ``study.toml``, else the files' attributes, else their years."""
+    study = run_dir / "study.toml"
+    if study.exists():
+        import tomllib
+
+        try:
+            y = tomllib.loads(study.read_text()).get("years", {})
+            if y.get("historical") and y.get("analysis_future"):
+                return tuple(y["historical"]), tuple(y["analysis_future"])
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, TypeError):
+            pass
+    s1 = runs.get("S1")
+    hist = None
+    fut = (2025, 2100)
+    if s1 is not None:
+        text = str(s1.attrs.get("historical_period", ""))
+        hist = tuple(int(x) for x in text.split("-")) if "-" in text else None
+        text = str(s1.attrs.get("analysis_future_period", ""))
+        if "-" in text:
+            fut = tuple(int(x) for x in text.split("-"))
+    return hist, fut
+
+
 def build_report(run_dir: str | Path, results: StudyResults | None = None, title: str | None = None) -> Path:
-    """Analyse a run folder (or use ``results``) and write ``report.html``, ``tables/``, ``figures/``."""
+    """Analyse a run folder (or use ``results``) and write ``report.html``, ``tables/``, ``figures/``, ``maps.nc``.
+
+    The periods come from the folder's ``study.toml`` when there is one, else from the attributes of
+    ``runs/S1/annual.nc`` (``historical_period``, ``analysis_future_period``), else from the years present.
+    """
     run_dir = Path(run_dir)
     if results is None:
         runs = load_run_folder(run_dir)
-        hist, fut = None, (2025, 2100)
-        study = run_dir / "study.toml"
-        if study.exists():
-            import tomllib
-
-            try:
-                d = tomllib.loads(study.read_text())
-                hist = tuple(d.get("years", {}).get("historical", ())) or None
-                fut = tuple(d.get("years", {}).get("analysis_future", fut))
-            except tomllib.TOMLDecodeError:
-                pass
+        hist, fut = _periods_of(run_dir, runs)
         results = analyze(runs, historical=hist, future=fut)
     written = write_outputs(results, run_dir)
+    h0, h1 = results.periods.get("historical", (0, 0))
     parts = [f"<h1>{html.escape(title or 'tpcarbon: Tibetan Plateau net ecosystem productivity')}</h1>"]
     if results.synthetic:
         parts.append('<div class="banner">This run uses GENERATED WEATHER (tpcarbon\'s seeded weather generator '
@@ -165,19 +275,23 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
     parts.append("<h2>1. Forcing</h2>")
     add_fig("fig01_forcing_temperature.png", "Plateau-mean air temperature with OLS trend")
     add_fig("fig01_forcing_precipitation.png", "Plateau-mean precipitation with OLS trend")
+    add_fig("fig01_forcing_shortwave.png", "Plateau-mean downward shortwave radiation with OLS trend")
+    for v, what in (("tbot", "air temperature"), ("precip", "precipitation"), ("fsds", "shortwave radiation")):
+        add_fig(f"fig02_forcing_trend_{v}.png", f"Per-pixel trend of {what} (dots: p < 0.05)")
     add_fig("fig02_station_climate.png", "Generated-weather climatology with the station normals (data/"
             "tp_station_normals.csv) on top, and station against cell (temperature lapse-adjusted)")
     if (run_dir / "tables" / "station_climate.csv").exists() and "fig02_station_climate.png" in fig:
         parts.append(_table(pd.read_csv(run_dir / "tables" / "station_climate.csv"), "station_climate"))
-    parts.append("<h2>2. NEP 1979-2018: series, decades, maps</h2>")
+    parts.append(f"<h2>2. NEP {h0}-{h1}: series, decades, maps</h2>")
     add_fig("fig03_nep_series.png", "Plateau-mean NEP of the control run")
     if "trends" in t:
         parts.append("<h3>Trends (OLS with two-sided t-test; Mann-Kendall/Sen as a check)</h3>" +
                      _table(t["trends"], "trends"))
     if "decadal_S1" in t:
-        parts.append("<h3>Decadal means (study Table 2)</h3>" + _table(t["decadal_S1"], "decadal_S1"))
+        parts.append(f"<h3>Decadal means, {html.escape(results.units.get('NEP', ''))} (study Table 2)</h3>" +
+                     _table(t["decadal_S1"], "decadal_S1"))
     add_fig("fig04_nep_mean.png", "Mean NEP")
-    add_fig("fig04_nep_trend.png", "Per-pixel NEP trend")
+    add_fig("fig04_nep_trend.png", "Per-pixel NEP trend (dots: p < 0.05)")
     add_fig("fig05_sink_source.png", "Sink and source classes")
     if "sink_source_S1" in t:
         parts.append(_table(t["sink_source_S1"], "sink_source_S1"))
@@ -187,12 +301,14 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
     if "attribution" in t:
         parts.append(_table(t["attribution"], "attribution"))
         add_fig("fig06_attribution.png", "Factor contributions to the NEP trend")
+    for v, n in (("nep", "08"), ("npp", "12"), ("hr", "13")):
+        add_fig(f"fig{n}_{v}_contribution_maps.png", f"Per-pixel contributions of each driver to the {v.upper()} "
+                "trend (study fig. " + str(int(n)) + "), one colour scale")
     for n in results.notes:
         parts.append(f'<p class="note">{html.escape(n)}</p>')
     parts.append("<h2>4. Partial correlation and dominant drivers</h2>")
-    for name in DRIVERS:
-        add_fig(f"fig07_partial_r_{name}.png", f"Partial r of NEP with {name} (controlling for the other two)")
-    add_fig("fig08_dominant_driver.png", "Dominant driver")
+    add_fig("fig07_partial_r.png", "Partial r of NEP with each driver, controlling for the other two (dots: p < 0.05)")
+    add_fig("fig07_dominant_driver.png", "Dominant driver")
     if "dominant_driver" in t:
         parts.append(_table(t["dominant_driver"], "dominant_driver"))
     parts.append("<h2>5. Future NEP under the SSPs (anomaly forcing)</h2>")
@@ -201,13 +317,16 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
         parts.append(_table(t["future_summary"], "future_summary"))
     if "future_periods" in t:
         parts.append(_table(t["future_periods"], "future_periods"))
-    for k in SSP_LABELS:
-        add_fig(f"fig10_nep_change_{k}.png", f"NEP change under {SSP_LABELS[k]}")
+    add_fig("fig10_nep_change_ssp.png", "NEP change under each SSP, one colour scale")
+    add_fig("fig11_nep_trend_ssp_periods.png", "Per-pixel NEP trend by SSP and period (study fig. 11; dots: p < 0.05)")
     parts.append("<h2>6. The study's reported numbers (for orientation, not targets)</h2>")
     parts.append(_table(pd.DataFrame(STUDY_REPORTED, columns=["quantity", "Li et al. 2026 (CLM5, CMFD)"]),
                         "study_reported"))
-    pd.DataFrame(STUDY_REPORTED, columns=["quantity", "reported"]).to_csv(run_dir / "tables" / "study_reported.csv",
-                                                                          index=False)
+    with atomic_path(run_dir / "tables" / "study_reported.csv") as tmp:
+        pd.DataFrame(STUDY_REPORTED, columns=["quantity", "reported"]).to_csv(tmp, index=False)
+    if written.get("maps"):
+        parts.append('<p class="note">Every map of this page (and the p-values and mean fields behind them) is in '
+                     "<code>maps.nc</code>; the columns of the CSV tables are described in docs/outputs.md.</p>")
     if prov.exists():
         p = json.loads(prov.read_text())
         parts.append("<h2>Provenance</h2><pre>" + html.escape(json.dumps(p, indent=1)[:6000]) + "</pre>")
@@ -222,4 +341,46 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
     return path
 
 
-__all__ = ["build_report", "write_outputs", "np"]
+def _is_tpcarbon_output(path: str | Path) -> bool:
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path) as nc:
+            return "tpcarbon_version" in nc.ncattrs() or str(getattr(nc, "source", "")).startswith("tpcarbon")
+    except OSError:
+        return False
+
+
+def analyze_files(paths, out: str | Path, experiment: str = "S1") -> Path:
+    """``tpcarbon analyze``: tpcarbon ``annual.nc`` files (each labelled by its ``experiment``), or CLM5
+    history / CMIP land files (one run, labelled ``experiment``) → tables, figures, ``maps.nc``, report."""
+    from tpcarbon.analysis.study import run_data_from_dataset
+    from tpcarbon.io.runs import open_annual
+
+    paths = [Path(p) for p in paths]
+    if paths and all(p.is_file() and _is_tpcarbon_output(p) for p in paths):
+        runs = {}
+        for p in paths:
+            with open_annual(p) as ds:
+                runs[str(ds["experiment"].values)] = run_data_from_dataset(ds)
+        if "S1" not in runs and len(runs) == 1:
+            runs = {"S1": next(iter(runs.values()))}
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        return build_report(out, results=analyze(runs),
+                            title=f"tpcarbon analysis of {', '.join(str(p) for p in paths)[:200]}")
+    return analyze_clm_history(paths, out, experiment)
+
+
+def analyze_clm_history(paths, out: str | Path, experiment: str = "S1") -> Path:
+    """Analyse CLM5 history files as the control run and write tables, figures and ``report.html`` to ``out``."""
+    from tpcarbon.analysis.study import run_data_from_history
+
+    out = Path(out)
+    rd = run_data_from_history(paths)
+    res = analyze({"S1": rd})
+    out.mkdir(parents=True, exist_ok=True)
+    return build_report(out, results=res, title=f"tpcarbon analysis of CLM5 history files ({experiment})")
+
+
+__all__ = ["analyze_clm_history", "analyze_files", "build_report", "write_outputs"]
