@@ -200,7 +200,7 @@ def time_info(times: np.ndarray, dt: float = DT_FORCING) -> tuple[np.ndarray, np
 def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol,
                tkdry, csol, texture_t, f13, ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, vegn, pheno, col, tsoi,
                liq, ice, soilc, soiln, acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd,
-               dt, n_sub, ad_mode, spin_on, with_n, ndep, tol_step, out, err):
+               dt, n_sub, ad_mode, spin_on, with_n, ndep, tol_step, out, err, timing):
     ncell = forc.shape[1]
     nt = forc.shape[2]
     npatch = pft_idx.shape[1]
@@ -235,7 +235,7 @@ def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, wats
                 tkdry[c], csol[c], texture_t[c], f13[c], ad_lat[c], rootfr_w[c], rootfr_c[c], fdepth, soil_color[c],
                 vegc[c], vegn[c], pheno[c], col[c], tsoi[c], liq[c], ice[c], soilc[c], soiln[c], acc[c], spin[c],
                 vspin[c], pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on,
-                with_n, ndep[c], mu, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out[c])
+                with_n, ndep[c], mu, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out[c], timing[c])
             veg, lit, som = carbon_totals(vegc[c], frac[c], soilc[c], acc[c], dz_l, nlevsoi)
             tot = veg + lit + som
             resid = tot - tot_prev - (g - a - h)
@@ -301,6 +301,15 @@ class Model:
             raise ValueError(f"ModelOptions.nitrogen must be one of {sorted(NITROGEN_MODES)}, "
                              f"got {self.options.nitrogen!r}")
         self.with_n = self.options.nitrogen == "coupled"
+        self._timing: np.ndarray | None = None
+
+    def enable_timing(self) -> np.ndarray:
+        """Switch on the per-process cycle counters (``model.profiling``); returns the (ncell, NPROF) array the
+        kernel adds cycles to (benchmarks only)."""
+        from tpcarbon.model.profiling import NPROF
+
+        self._timing = np.zeros((self.domain.ncell, NPROF))
+        return self._timing
 
     def with_options(self, **changes) -> Model:
         """A shallow copy with some options changed (columns are shared)."""
@@ -418,7 +427,7 @@ class Model:
                    state.bgc_acc, state.spin_acc, state.veg_spin, self.pft_matrix, self.params.scalar, self.base_k,
                    self.q10_norm, LAYER_DZ, LAYER_Z, LAYER_ZI, NLEVSOI, NLEVGRND, opts.dt, opts.n_substeps,
                    opts.ad_mode, opts.spin_accumulate, self.with_n, ndep_rate, opts.balance_tol / steps_per_year, out,
-                   err)
+                   err, self._timing if self._timing is not None else np.zeros((self.domain.ncell, 0)))
         self._raise_on_error(err, chunk, state)
         check_finite(state, self.domain, chunk)
         for k, name in enumerate(OUT_NAMES):

@@ -28,6 +28,19 @@ from tpcarbon.constants import (
     UMOL_C_TO_G_C,
 )
 from tpcarbon.model.daily import bgc_end_of_day
+from tpcarbon.model.profiling import (
+    PR_BGC,
+    PR_CANOPY,
+    PR_GROUND,
+    PR_HEAT,
+    PR_LUNA,
+    PR_OUT,
+    PR_RADIATION,
+    PR_SNOW,
+    PR_VEG,
+    PR_WATER,
+    tick,
+)
 from tpcarbon.model.canopy import (
     bare_ground_fluxes,
     canopy_fluxes,
@@ -343,7 +356,7 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
               lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol, tkdry, csol, texture_t, f13,
               ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, vegn, pheno, col, tsoi, liq, ice, soilc, soiln,
               acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode,
-              spin_on, with_n, ndep, mu_mean, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out):
+              spin_on, with_n, ndep, mu_mean, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out, timing):
     """Advance one cell by one forcing step (see the module docstring for the order).
 
     Returns
@@ -353,6 +366,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         checks).
     """
     npatch = pft_idx.shape[0]
+    profile = timing.shape[0] > 0     # cycle counters per process (benchmarks only, model/profiling.py)
+    t_mark = tick() if profile else 0.0
     # ---------------------------------------------------------------- forcing derivations
     fsnow = calc_snow_fraction(ta)
     rain = prec * (1.0 - fsnow)
@@ -414,6 +429,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     lw_emit_g = emg * STEFAN * tg2 * tg2
     # soil albedo by colour class from the top layer's water (SoilAlbedo), snow albedo by age (BATS)
     alb_sv, alb_sn, _, _ = calc_soil_albedo(soil_color, min(vliq[0] + vice[0], watsat[0]), SOIL_COLOR_CLASSES)
+    if profile:
+        t_now = tick()
+        timing[PR_GROUND] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- canopy: interception, then sub-stepped fluxes
     sink = sc[R_SINK]
     for j in range(nlevsoi):
@@ -495,6 +514,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
             elai = po[PO_ELAI]
             esai = po[PO_ESAI]
             c3 = pft[ip, PFT_C3PSN] > 0.5
+            if profile:
+                t_now = tick()
+                timing[PR_GROUND] += t_now - t_mark
+                t_mark = t_now
             sabv, sabg, fsr, parsun, parsha, laisun, laisha, fsun, kb = patch_shortwave(
                 ip, pft, elai, esai, mu_k if day else 0.0, sdv, siv, sdn, sin_, agd_v, agi_v, agd_n, agi_n)
             if not day:
@@ -507,11 +530,19 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
             n_area = leaf_n_area(leafn, ph[P_TLAI], pft[ip, PFT_SLATOP], pft[ip, PFT_LEAFCN])
             caps = patch_capacities(ip, pft, c3, n_area, col[C_T10], dayl, dayl_max, ph[P_VCMX25], ph[P_JMX25],
                                     0.0, elai, kb, fsun, day)
+            if profile:
+                t_now = tick()
+                timing[PR_RADIATION] += t_now - t_mark
+                t_mark = t_now
             r = canopy_fluxes(ip, pft, c3, elai, esai, ph[P_HTOP], po[PO_BTRAN], caps, sparse_rd_factor(elai), day,
                               parsun, parsha, laisun, laisha, sabv, col[C_T10], ta, qa, pa, rho_air, lw, wind, co2,
                               Z_ATM, t_grnd, qg, dqgdt, z0mg, emg, soilresis, snow_h, ph[P_TVEG], po[PO_FWET],
                               po[PO_FDRY], ph[P_H2OCAN], dts)
             (tv, hv, ev, etr, hg, eg, cgs, cgl, dlrad, ulrad, gpp, lmr, t2m, err, npass, rb, rhaf) = r
+            if profile:
+                t_now = tick()
+                timing[PR_CANOPY] += t_now - t_mark
+                t_mark = t_now
             ph[P_TVEG] = tv
             ph[P_RB_LAST] = rb
             ph[P_RHAF_LAST] = rhaf
@@ -620,6 +651,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     for p in range(npatch):
         if frac[p] > 0.0 and pout[p, PO_VEG] > 0.5:
             pheno[p, P_H2OCAN] = max(0.0, pheno[p, P_H2OCAN] + (pout[p, PO_ETR] - pout[p, PO_EV]) * dt)
+    if profile:
+        t_now = tick()
+        timing[PR_GROUND] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- LUNA (CanopyFluxesMod l.1310-1346)
     if end_of_day:
         for p in range(npatch):
@@ -633,6 +668,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     col[C_PCO2_240], _ = calc_runmean_step(col[C_PCO2_240], col[C_RUNMEAN_N], nrm, co2 * 1.0e-6 * pa)
     col[C_PO2_240], _ = calc_runmean_step(col[C_PO2_240], col[C_RUNMEAN_N], nrm, O2_MOLAR * pa)
     col[C_PBOT240], col[C_RUNMEAN_N] = calc_runmean_step(col[C_PBOT240], col[C_RUNMEAN_N], nrm, pa)
+    if profile:
+        t_now = tick()
+        timing[PR_LUNA] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- ground heat conduction (SoilTemperatureMod)
     nt = sc[R_NT]
     nlam = sc[R_NLAM]
@@ -676,6 +715,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         col[C_SNOW_T] = nt[0]
     for j in range(nlevgrnd):
         tsoi[j] = nt[j + off]
+    if profile:
+        t_now = tick()
+        timing[PR_HEAT] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- snow: melt, sublimation, accumulation
     melt = 0.0
     if has_node:
@@ -733,6 +776,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
                                          else tsoi[0], snow_w, col[C_SNOW_W])
     col[C_SNOW_W] = snow_w
     col[C_SNOW_H] = snow_h
+    if profile:
+        t_now = tick()
+        timing[PR_SNOW] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- soil freeze-thaw
     for j in range(nlevsoi):
         capdz = calc_soil_heat_capacity(liq[j], ice[j], dz_l[j], watsat[j], csol[j]) * dz_l[j]
@@ -751,6 +798,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     # 365-day running mean of evapotranspiration (free-living N fixation, CNFreeLivingFixation)
     col[C_ANNET], col[C_ANNET_N] = calc_runmean_update(col[C_ANNET], ev_cell + evap, col[C_ANNET_N],
                                                        ANNET_PERIOD_DAYS * SECSPDAY / dt)
+    if profile:
+        t_now = tick()
+        timing[PR_WATER] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- vegetation carbon, per patch
     ar_cell = 0.0
     mr_cell = 0.0
@@ -810,6 +861,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         htop, hbot = calc_canopy_height(pft[ip, PFT_WOODY], pft[ip, PFT_SHRUB], dstem, tlai)
         ph[P_HTOP] = htop
         ph[P_HBOT] = hbot
+    if profile:
+        t_now = tick()
+        timing[PR_VEG] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- decomposition scalars
     for j in range(nlevsoi):
         ft = calc_decomp_t_scalar(tsoi[j], sp.q10_mr, sp.froz_q10, q10_norm)
@@ -836,6 +891,10 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         col[C_ET_DAY] = 0.0
         if spin_on:
             col[C_SPIN_NDAYS] += 1.0
+    if profile:
+        t_now = tick()
+        timing[PR_BGC] += t_now - t_mark
+        t_mark = t_now
     # ---------------------------------------------------------------- active layer
     alt = 0.0
     for j in range(nlevgrnd):
@@ -917,6 +976,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
         out[O_EBAL_ERR_MAX] = ebal
     if alt > out[O_ALT]:
         out[O_ALT] = alt
+    if profile:
+        timing[PR_OUT] += tick() - t_mark
     return gpp_cell * dt, ar_cell * dt, hr, n_net
 
 
