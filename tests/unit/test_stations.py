@@ -71,7 +71,10 @@ def test_source_preference_full_published_then_computed_then_partial():
     assert by["Shiquanhe"].p_source == "S_CLIMAT"         # the page publishes no precipitation
     assert by["Yushu"].t_source == "S_CLIMAT"             # published: January, July and year only
     assert by["Yushu"].p_source == "S_YUSHU"              # published 12 months
-    assert by["Madoi"].p_source == "S_BAI2017" and by["Madoi"].t_period == "unstated"
+    # two annual-only sources: the period nearer to 1998.5 wins (2001-2019 over 1957-2014 and 1961-2000)
+    assert by["Madoi"].p_source == "S_BAO2021B" and by["Madoi"].p_period == "2001-2019"
+    assert by["Madoi"].t_period == "unstated"
+    assert by["Tongde"].t_source == "" and np.isnan(by["Tongde"].t_ann)   # precipitation-only station
 
 
 def test_kriging_is_exact_without_nugget_and_fades_far_away():
