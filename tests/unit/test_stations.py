@@ -50,7 +50,9 @@ def test_every_row_has_a_source_a_period_and_station_metadata():
     assert df.source.notna().all() and df.period.notna().all() and df.meta_source.notna().all()
     assert df[["lat", "lon", "elev_m"]].notna().all().all() and df.wmo.str.fullmatch(r"\d{5}").all()
     computed = df.note.fillna("").str.startswith("computed")
-    assert (df[computed].source == "S_CLIMAT").all() and (df[df.source == "S_CLIMAT"].index.isin(df[computed].index)).all()
+    assert df[computed].source.isin(["S_CLIMAT", "S_BAO2021"]).all()
+    for sid in ("S_CLIMAT", "S_BAO2021"):      # these sources hold computed means only
+        assert df[df.source == sid].index.isin(df[computed].index).all()
 
 
 def test_station_count_and_regions():
@@ -71,7 +73,11 @@ def test_source_preference_full_published_then_computed_then_partial():
     assert by["Shiquanhe"].p_source == "S_CLIMAT"         # the page publishes no precipitation
     assert by["Yushu"].t_source == "S_CLIMAT"             # published: January, July and year only
     assert by["Yushu"].p_source == "S_YUSHU"              # published 12 months
-    assert by["Madoi"].p_source == "S_BAI2017" and by["Madoi"].t_period == "unstated"
+    # annual-only sources: the period centre nearest to 1998.5 wins (1961-2019, centre 1990, over 1957-2014,
+    # 1961-2000 and 2001-2019)
+    assert by["Madoi"].p_source == "S_BAO2021" and by["Madoi"].p_period == "1961-2019"
+    assert by["Madoi"].t_period == "unstated"
+    assert by["Tongde"].t_source == "" and np.isnan(by["Tongde"].t_ann)   # precipitation-only station
 
 
 def test_kriging_is_exact_without_nugget_and_fades_far_away():

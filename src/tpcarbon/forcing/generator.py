@@ -99,11 +99,35 @@ def _design(lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
     """Regression predictors ``[1, z, φ - 33°, λ - 90°, (z - 3.5 km)²]`` (z in km), shape (..., 5).
 
     The quadratic elevation term lets the lapse rate differ between the basins around the plateau
-    (0.5-2 km) and the plateau itself (3-5 km).
+    (0.5-2 km) and the plateau itself (3-5 km). Components listed in :data:`LINEAR_COMPONENTS` use the first
+    four columns only (:func:`component_design`).
     """
     lat, lon, elev = np.broadcast_arrays(*(np.asarray(a, dtype=np.float64) for a in (lat, lon, elev)))
     z = elev / 1000.0
     return np.stack([np.ones_like(lat), z, lat - 33.0, lon - 90.0, (z - Z_QUAD_KM) ** 2], axis=-1)
+
+
+#: Components regressed on ``[1, z, φ - 33°, λ - 90°]`` only (no quadratic elevation term). Empty: every
+#: component keeps the quadratic term (a linear log-precipitation design did no better in the nested
+#: leave-one-out and lowers the plateau mean below the study's 412 ± 25 mm; docs/surface_and_default_forcing.md).
+LINEAR_COMPONENTS: tuple[str, ...] = ()
+#: Simple-kriging correlation length [km] and nugget share [-] per component; components not listed use
+#: :data:`tpcarbon.forcing.stations.CORRELATION_LENGTH_KM` and :data:`tpcarbon.forcing.stations.NUGGET`.
+#: Log precipitation: 300 km with nugget 1.0 (station-scale noise as large as the spatial signal), the nugget
+#: the inner leave-one-out selects in the nested cross-validation (see the docs).
+KRIGING: dict[str, tuple[float, float]] = {"p": (300.0, 1.0)}
+
+
+def component_design(key: str, lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
+    """The regression predictors of one component (:func:`_design`, without the quadratic term for
+    :data:`LINEAR_COMPONENTS`)."""
+    x = _design(lat, lon, elev)
+    return x[..., :4] if key in LINEAR_COMPONENTS else x
+
+
+def kriging_parameters(key: str) -> tuple[float, float]:
+    """Correlation length [km] and nugget share [-] of one component (:data:`KRIGING`)."""
+    return KRIGING.get(key, (st_mod.CORRELATION_LENGTH_KM, st_mod.NUGGET))
 
 
 #: Mid-month days of year used for the monthly normals and the harmonics.
@@ -151,10 +175,10 @@ class StationFit:
         return -(self.coef["t"][1] + 2.0 * self.coef["t"][4] * (z - Z_QUAD_KM)) / 1000.0
 
     def field(self, key: str, lat: NDArray, lon: NDArray, elev: NDArray) -> NDArray[np.float64]:
-        """Regression plus kriged residuals of one component at points."""
-        return _design(lat, lon, elev) @ self.coef[key] + st_mod.krige_residuals(
-            self.lat[key], self.lon[key], self.res[key], lat, lon, length_km=st_mod.CORRELATION_LENGTH_KM,
-            nugget=st_mod.NUGGET)
+        """Regression plus kriged residuals of one component at points (:func:`kriging_parameters`)."""
+        length, nugget = kriging_parameters(key)
+        return component_design(key, lat, lon, elev) @ self.coef[key] + st_mod.krige_residuals(
+            self.lat[key], self.lon[key], self.res[key], lat, lon, length_km=length, nugget=nugget)
 
 
 def station_observations(st: st_mod.Station) -> dict[str, float]:
@@ -180,10 +204,11 @@ def fit_station_climate(exclude: tuple[str, ...] = ()) -> StationFit:
     sts = [s for s in st_mod.stations() if s.located and s.name not in exclude]
     lat = np.array([s.lat for s in sts])
     lon = np.array([s.lon for s in sts])
-    x = _design(lat, lon, np.array([s.elev for s in sts]))
+    elev = np.array([s.elev for s in sts])
     obs = [station_observations(s) for s in sts]
     coef, la, lo, res = {}, {}, {}, {}
     for key in COMPONENTS:
+        x = component_design(key, lat, lon, elev)
         y = np.array([o[key] for o in obs])
         ok = np.isfinite(y)
         if ok.sum() < 5:
@@ -322,6 +347,22 @@ class WeatherGenerator:
             return temp_c - _LAPSE * 1000.0 * (zt - zf)
         c = fit_station_climate(self.exclude).coef["t"]
         return temp_c + c[1] * (zt - zf) + c[4] * ((zt - Z_QUAD_KM) ** 2 - (zf - Z_QUAD_KM) ** 2)
+
+    def precipitation_at(self, prec_mm: NDArray, elev_from: NDArray, elev_to: NDArray) -> NDArray[np.float64]:
+        """Move annual precipitation [mm] from one elevation to another [m] with the climatology's own elevation term.
+
+        With the station fit: ``P exp(Δf)``, ``Δf`` the change of the fitted elevation terms of ln P (linear
+        and quadratic, as :meth:`temperature_at`); the background has no elevation term outside its basin rule
+        and is returned unchanged.
+        """
+        if not self.stations:
+            return np.asarray(prec_mm, dtype=np.float64)
+        c = fit_station_climate(self.exclude).coef["p"]
+        dz = (np.asarray(elev_to, dtype=np.float64) - np.asarray(elev_from, dtype=np.float64)) / 1000.0
+        if "p" not in LINEAR_COMPONENTS:
+            zf, zt = np.asarray(elev_from) / 1000.0, np.asarray(elev_to) / 1000.0
+            return prec_mm * np.exp(c[1] * dz + c[4] * ((zt - Z_QUAD_KM) ** 2 - (zf - Z_QUAD_KM) ** 2))
+        return prec_mm * np.exp(c[1] * dz)
 
     # ------------------------------------------------------------------ climatology
     def climatology(self, lat: NDArray, lon: NDArray, elev: NDArray) -> dict[str, NDArray]:

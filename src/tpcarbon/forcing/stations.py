@@ -132,15 +132,26 @@ def _total(g: pd.DataFrame, var: str) -> tuple[NDArray, float]:
     return pm, float(pa)
 
 
-def _best(g: pd.DataFrame, fn, months_of) -> tuple[str, str, tuple]:
-    """The preferred source of a station for one quantity: (source id, period, fn result)."""
-    best, key = ("", "", None), -1.0
+#: Year that equal-rank sources are compared with: the centre of the generator's period 1979-2018.
+_PREFERRED_CENTRE = 1998.5
+
+
+def _best(g: pd.DataFrame, fn, months_of) -> tuple[str, str, tuple | None]:
+    """The preferred source of a station for one quantity: (source id, period, fn result).
+
+    Sources are ranked by :func:`_rank`; among sources of equal rank the one whose period centre is nearest to
+    1998.5 (the centre of the generator's period) wins, a period that is not stated counting as farthest.
+    ``("", "", None)`` when no source gives the quantity.
+    """
+    best, key = ("", "", None), (-1.0, 0.0)
     for src, gs in g.groupby("source", sort=True):
         res = fn(gs)
         months = months_of(res)
         has = np.isfinite(months).any() or np.isfinite(res[-1])
-        if has and _rank(gs, months) > key:
-            best, key = (str(src), str(gs.period.iloc[0]), res), _rank(gs, months)
+        centre = period_centre(str(gs.period.iloc[0]))
+        k = (_rank(gs, months), -abs(centre - _PREFERRED_CENTRE) if np.isfinite(centre) else -np.inf)
+        if has and k > key:
+            best, key = (str(src), str(gs.period.iloc[0]), res), k
     return best
 
 
@@ -152,10 +163,9 @@ def stations() -> tuple[Station, ...]:
     key = df.wmo.fillna("").where(df.wmo.fillna("") != "", df.station)
     for _, g in df.groupby(key, sort=True):
         r = g.iloc[0]
-        t_src, t_per, (tm, from_mm, ta) = _best(g[g.variable.isin(["tmean", "tmax", "tmin"])], _temperature,
-                                                lambda res: res[0])
-        if not t_src:
-            tm, from_mm, ta = np.full(12, np.nan), np.zeros(12, dtype=bool), float("nan")
+        t_src, t_per, tres = _best(g[g.variable.isin(["tmean", "tmax", "tmin"])], _temperature,
+                                   lambda res: res[0])
+        tm, from_mm, ta = tres if t_src else (np.full(12, np.nan), np.zeros(12, dtype=bool), float("nan"))
         p_src, p_per, pres = _best(g[g.variable == "prec"], lambda gs: _total(gs, "prec"), lambda res: res[0])
         pm, pa = pres if p_src else (np.full(12, np.nan), float("nan"))
         s_src, _, sres = _best(g[g.variable == "sunshine"], lambda gs: _total(gs, "sunshine"), lambda res: res[0])

@@ -2,8 +2,9 @@
 
 Two maps (annual mean air temperature, annual precipitation of the generator's climatology on the run grid)
 with the located stations of ``data/tp_station_normals.csv`` on top, and two scatter plots of station against
-cell (temperature moved to the station's elevation with the generator's lapse rate). Generated weather: the
-figure says so.
+cell, both moved to the station's elevation with the generator's fitted elevation profile (temperature: lapse
+rate; precipitation: the fitted elevation term of ln P, ``p_cell_adj_mm``, else the cell's value
+``p_cell_mm``). Generated weather: the figure says so.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ def plot_station_climate(path: Path, lat, lon, temp_c, prec_mm, table: pd.DataFr
     temp_c, prec_mm : ndarray, shape (nlat, nlon)
         Annual mean temperature [°C] and annual precipitation [mm] of the climatology (NaN outside the mask).
     table : DataFrame
-        One row per station with ``lat, lon, t_obs_degC, t_cell_degC, p_obs_mm, p_cell_mm`` (NaN where the
-        station does not publish the quantity), e.g. :func:`tpcarbon.report.forcing_table.station_vs_cell`.
+        One row per station with ``lat, lon, t_obs_degC, t_cell_degC, p_obs_mm`` and ``p_cell_adj_mm`` (or
+        ``p_cell_mm``, unadjusted) (NaN where the station does not publish the quantity), e.g.
+        :func:`tpcarbon.report.forcing_table.station_vs_cell`.
     synthetic : bool
         Tag the figure as generated weather.
     """
@@ -52,8 +54,12 @@ def plot_station_climate(path: Path, lat, lon, temp_c, prec_mm, table: pd.DataFr
             ax.annotate(r.station, (r.lon, r.lat), xytext=(3, 3), textcoords="offset points", fontsize=7)
         ax.set(xlabel="longitude (°E)", ylabel="latitude (°N)", aspect="equal", title=f"Default climatology: {label}")
         ax.legend(fontsize=7, loc="lower left")
-    for ax, obs, gen, lab, log in ((axes[0, 1], "t_obs_degC", "t_cell_degC", "annual mean temperature (°C)", False),
-                                   (axes[1, 1], "p_obs_mm", "p_cell_mm", "annual precipitation (mm)", True)):
+    p_gen, p_ylab = (("p_cell_adj_mm", "generator, cell moved to the station's elevation\n(fitted elevation term of ln P)")
+                     if "p_cell_adj_mm" in table else ("p_cell_mm", "generator, cell (no elevation adjustment)"))
+    for ax, obs, gen, lab, log, ylab in (
+            (axes[0, 1], "t_obs_degC", "t_cell_degC", "annual mean temperature (°C)", False,
+             "generator, cell lapse-adjusted\nto the station's elevation (°C)"),
+            (axes[1, 1], "p_obs_mm", p_gen, "annual precipitation (mm)", True, p_ylab + " (mm)")):
         ok = table[obs].notna() & table[gen].notna()
         ax.scatter(table[obs][ok], table[gen][ok], c="k", s=18)
         for _, r in table[ok].iterrows():
@@ -67,7 +73,7 @@ def plot_station_climate(path: Path, lat, lon, temp_c, prec_mm, table: pd.DataFr
         if not ok.any():
             ax.text(0.5, 0.5, "no station with this normal in the region", ha="center", va="center",
                     transform=ax.transAxes, fontsize=8)
-        ax.set(xlabel=f"station normal: {lab}", ylabel="generator, cell (lapse-adjusted)", title="Station vs cell")
+        ax.set(xlabel=f"station normal: {lab}", ylabel=ylab, title="Station vs cell")
     fig.tight_layout()
     if synthetic:
         fig.text(0.99, 0.01, SYNTHETIC_TAG, ha="right", va="bottom", fontsize=7, color="firebrick")

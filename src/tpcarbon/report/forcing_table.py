@@ -18,6 +18,9 @@ from tpcarbon.io.writers import atomic_path
 def station_vs_cell(lat, lon, elev, temp_c, prec_mm) -> pd.DataFrame:
     """Located stations inside the grid: normal (moved to 1979-2018) against the cell holding the station.
 
+    Cell temperature ``t_cell_degC`` and precipitation ``p_cell_adj_mm`` are moved to the station's elevation with
+    the generator's fitted elevation profile; ``p_cell_mm`` is the cell's precipitation as it is.
+
     ``lat, lon`` grid centres (ascending, regular), ``elev, temp_c, prec_mm`` (nlat, nlon) with NaN outside.
     """
     from tpcarbon.forcing import stations as st_mod
@@ -40,9 +43,11 @@ def station_vs_cell(lat, lon, elev, temp_c, prec_mm) -> pd.DataFrame:
                      "t_obs_degC": s.t_ann + T_TREND * shift,
                      "t_cell_degC": float(gen.temperature_at(temp_c[i, j], elev[i, j], s.elev)),
                      "p_obs_mm": s.p_ann * (1.0 + P_TREND / P_MEAN_TARGET * p_shift),
-                     "p_cell_mm": float(prec_mm[i, j])})
+                     "p_cell_mm": float(prec_mm[i, j]),
+                     "p_cell_adj_mm": float(gen.precipitation_at(prec_mm[i, j], elev[i, j], s.elev))})
     return pd.DataFrame(rows, columns=["station", "region", "lat", "lon", "elev_m", "cell_elev_m", "t_period",
-                                       "p_period", "t_obs_degC", "t_cell_degC", "p_obs_mm", "p_cell_mm"])
+                                       "p_period", "t_obs_degC", "t_cell_degC", "p_obs_mm", "p_cell_mm",
+                                       "p_cell_adj_mm"])
 
 
 def station_climate_outputs(res, out: Path) -> list[Path]:
