@@ -37,6 +37,9 @@ from tpcarbon.params.fixed import (
     ITMAX,
     KN_CANOPY,
     LEAF_N_AREA_MAX,
+    PS_RECALC_DE,
+    PS_RECALC_DRB,
+    PS_RECALC_DT,
     LEAF_BL_COEF,
     RD_ELAI_FACTOR,
     RD_LIGHT_INHIBITION,
@@ -221,10 +224,10 @@ def patch_capacities(ip, pft, c3, n_area, t10, dayl, dayl_max, vcmx25_luna, jmx2
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def _leaf(c3, day, par, lai, v25, j25, t25, rd25c, fv, fj, fp, fr, kc, ko, gst, btran, rd_fac, oi, ca, pa, g0, g1,
-          ci_ratio, vpd, gb):
+def _leaf(c3, day, par, lai, v25, j25, t25, rd25c, fv, fj, fp, fr, kc, ko, gst, btran, oi, ca, pa, g0, g1, ci_ratio,
+          vpd, gb):
     """Gross assimilation, respiration and stomatal conductance of one leaf class [µmol m-2 s-1]."""
-    rd = rd25c * fr * btran * rd_fac
+    rd = rd25c * fr * btran
     gs_night = max(btran * g0, GS_MIN_UMOL)
     if not day or lai <= 0.0 or par <= 0.0:
         return 0.0, rd, gs_night
@@ -352,8 +355,14 @@ def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, pa
     tlbef = t_veg
     sh = ev = tran = 0.0
     ag_sun = ag_sha = rdl_sun = rdl_sha = 0.0
+    gs_sun = gs_sha = 0.0
     rb = 0.0
     rhaf = 1.0
+    # leaf state of the last photosynthesis call: recomputed only when leaf temperature, canopy-air vapour
+    # pressure or leaf boundary layer have moved since (departure D24; CLM calls it in every pass)
+    t_ps = -1.0
+    eah_ps = -1.0
+    rb_ps = -1.0
     while itlef <= ITMAX:
         ustar, temp1, temp2, temp12m, _ = calc_friction_velocity_mo(um, obu, zldis, zldis, zldis, z0mv, z0mv, z0mv)
         tlbef = t_veg
@@ -366,18 +375,23 @@ def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, pa
         esat_tv = calc_esat(t_veg)
         eah = forc_pbot * qaf / EPS_H2O
         rhaf = eah / esat_tv
-        vpd = max(esat_tv - min(eah, esat_tv), 50.0)
-        gb = cf / rb
-        if c3:
-            fv, fj, fp, fr, kc, ko, gst = calc_c3_temperature_factors(t_veg, t10, forc_pbot)
-        else:
-            fv, fj, fr = calc_c4_temperature_factors(t_veg)
-            fp = kc = ko = gst = 0.0
-        ci_ratio = calc_medlyn_ci(1.0, g1, vpd)
-        ag_sun, rdl_sun, gs_sun = _leaf(c3, day, parsun, laisun, vs, js, ps, rd_sun25, fv, fj, fp, fr, kc, ko, gst,
-                                        btran, 1.0, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
-        ag_sha, rdl_sha, gs_sha = _leaf(c3, day, parsha, laisha, vh, jh, ph, rd_sha25, fv, fj, fp, fr, kc, ko, gst,
-                                        btran, 1.0, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+        if (abs(t_veg - t_ps) > PS_RECALC_DT or abs(eah - eah_ps) > PS_RECALC_DE
+                or abs(rb - rb_ps) > PS_RECALC_DRB * rb):
+            vpd = max(esat_tv - min(eah, esat_tv), 50.0)
+            gb = cf / rb
+            if c3:
+                fv, fj, fp, fr, kc, ko, gst = calc_c3_temperature_factors(t_veg, t10, forc_pbot)
+            else:
+                fv, fj, fr = calc_c4_temperature_factors(t_veg)
+                fp = kc = ko = gst = 0.0
+            ci_ratio = calc_medlyn_ci(1.0, g1, vpd)
+            ag_sun, rdl_sun, gs_sun = _leaf(c3, day, parsun, laisun, vs, js, ps, rd_sun25, fv, fj, fp, fr, kc, ko,
+                                            gst, btran, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+            ag_sha, rdl_sha, gs_sha = _leaf(c3, day, parsha, laisha, vh, jh, ph, rd_sha25, fv, fj, fp, fr, kc, ko,
+                                            gst, btran, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+            t_ps = t_veg
+            eah_ps = eah
+            rb_ps = rb
         rssun = min(cf / gs_sun, RS_MAX)
         rssha = min(cf / gs_sha, RS_MAX)
         # ---- conductances, evaporation fractions, Newton step

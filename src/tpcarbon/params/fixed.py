@@ -654,3 +654,9 @@ BULK_DENSITY_SOLID = 2700.0
 #: O2 of the soil air for the anoxic fraction: O2 at atmospheric partial pressure 0.209 × 101325 Pa in the
 #: air-filled pores (departure D23; CLM5 takes the concentration from its CH4/O2 diffusion model, ``ch4Mod``).
 O2_REF_PRESSURE = 101325.0
+#: Photosynthesis inside the leaf-temperature iteration is recomputed only when, since its last call, the leaf
+#: temperature moved by more than 0.02 K, the canopy-air vapour pressure by more than 2 Pa, or the leaf boundary-layer
+#: resistance by more than 2 % (departure D24: CLM calls it in every pass; the effect is measured in docs/model.md).
+PS_RECALC_DT = 0.02
+PS_RECALC_DE = 2.0
+PS_RECALC_DRB = 0.02
