@@ -59,8 +59,8 @@ def aggregate_year(year: int, months: list[ChunkOutput]) -> AnnualOutput:
 
 
 def simulate_years(model: Model, state: State, source: ForcingSource, first_year: int, last_year: int,
-                   co2: Callable[[np.ndarray], np.ndarray], desc: str = "", progress: bool = True
-                   ) -> Iterator[AnnualOutput]:
+                   co2: Callable[[np.ndarray], np.ndarray], desc: str = "", progress: bool = True,
+                   ndep: float | Callable[[int], float] | None = None) -> Iterator[AnnualOutput]:
     """Advance ``state`` in place from ``first_year`` through ``last_year``, yielding each finished year.
 
     Parameters
@@ -79,6 +79,8 @@ def simulate_years(model: Model, state: State, source: ForcingSource, first_year
         Progress-bar label.
     progress : bool
         Show a progress bar (months).
+    ndep : float or callable, optional
+        Atmospheric N deposition [g N m-2 yr-1]: a constant, ``ndep(year)``, or None for the model's default.
     """
     nmonths = 12 * (last_year - first_year + 1)
     bar = tqdm(total=nmonths, desc=desc or "simulate", unit="month", disable=not progress, leave=False)
@@ -90,7 +92,8 @@ def simulate_years(model: Model, state: State, source: ForcingSource, first_year
                 yield aggregate_year(year, months)
                 months = []
                 year = chunk.year
-            months.append(model.run_chunk(state, chunk, co2(decimal_year(chunk.time))))
+            nd = ndep(chunk.year) if callable(ndep) else ndep
+            months.append(model.run_chunk(state, chunk, co2(decimal_year(chunk.time)), nd))
             bar.update(1)
         if months:
             yield aggregate_year(year, months)

@@ -262,7 +262,7 @@ def run_site(forcing_file: str | Path, lat: float, lon: float, pft: str, years: 
     source = SiteSource(data, domain, years)
     co2 = source.co2(co2_function("historical"))
     n = years[1] - years[0] + 1
-    max_years = spinup_years or max(60, 3 * n)
+    max_years = spinup_years or max(4 * n, 8)
     cfg = SpinupConfig(cycle_years=years, max_years=max_years)
     co2_spin = float(np.asarray(co2(np.array([years[0] + 0.5])))[0])
     log(f"site: spin-up cycling {years[0]}-{years[1]} (at most {max_years} years), CO2 {co2_spin:.1f} ppm")

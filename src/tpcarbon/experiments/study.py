@@ -60,10 +60,10 @@ class YearsConfig:
 class SpinupTomlConfig:
     """``[spinup]``."""
 
-    cycle_years: tuple[int, int] = (1979, 1998)
+    cycle_years: tuple[int, int] = (1979, 1988)
     co2: str | float = "first-year"   # "first-year" (historical CO2 of the first cycle year) or ppm
-    ad_cycles: int = 1
-    max_years: int = 100
+    ad_cycles: int = 0
+    max_years: int = 40
     drift_threshold: float = 1.0      # g C m-2 yr-1
     area_share: float = 0.03
 
@@ -437,10 +437,10 @@ future = [2019, 2100]              # SSP runs continue from the end of S1 (bridg
 analysis_future = [2025, 2100]     # the SSP years the tables and maps describe (inside future)
 
 [spinup]
-cycle_years = [1979, 1998]         # forcing years cycled during the spin-up
+cycle_years = [1979, 1988]         # forcing years cycled during the spin-up
 co2 = "first-year"                 # "first-year" or a fixed value in ppm (e.g. 284.7 pre-industrial)
-ad_cycles = 1                      # cycles in accelerated-decomposition mode
-max_years = 100                    # stop (with a message) if not in equilibrium by then
+ad_cycles = 0                      # cycles in accelerated-decomposition mode (not needed: exact periodic solve)
+max_years = 40                     # full-model years; stop (with a message) if not in equilibrium by then
 drift_threshold = 1.0              # g C m-2 yr-1 (CLM's criterion)
 area_share = 0.03                  # allowed land-area share above the threshold
 

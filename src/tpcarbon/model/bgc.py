@@ -17,12 +17,10 @@ from tpcarbon.model.state import (
     A_TSCAL,
     A_WSCAL,
     A_XI,
-    NSPIN,
-    S_DIFF,
-    S_FLUX0,
-    S_IN0,
-    S_LOSS0,
-    S_POOL0,
+    REC_DIFF,
+    REC_INC0,
+    REC_INN0,
+    REC_LAM0,
     SN_NH4,
     SN_NO3,
 )
@@ -85,7 +83,7 @@ def ad_factor(pool, sp, ad_lat):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def soil_bgc_day(soilc, acc, spin, nsteps, base_k, fdepth, texture_t, f13, ad_lat, altmax, altmax_last, dz, z, zi,
+def soil_bgc_day(soilc, acc, rec, nsteps, base_k, fdepth, texture_t, f13, ad_lat, altmax, altmax_last, dz, z, zi,
                  nlev, sp, ad_mode, spin_on, scratch):
     """Apply one day of litter inputs, decomposition and vertical mixing to a cell's soil pools.
 
@@ -95,8 +93,8 @@ def soil_bgc_day(soilc, acc, spin, nsteps, base_k, fdepth, texture_t, f13, ad_la
         Pools [g C m-3]; updated in place.
     acc : ndarray, shape (NACC, nlev)
         Today's inputs [g C m-3] and Σ f_T f_W over ``nsteps`` steps; reset to 0 here.
-    spin : ndarray, shape (NSPIN, nlev)
-        Matrix spin-up accumulators (updated when ``spin_on``).
+    rec : ndarray, shape (NREC, nlev) or empty
+        Today's row of the spin-up record (written when ``spin_on`` and not empty).
     nsteps : float
         Number of forcing steps accumulated today.
     base_k : ndarray, shape (NDECOMP,)
@@ -148,21 +146,20 @@ def soil_bgc_day(soilc, acc, spin, nsteps, base_k, fdepth, texture_t, f13, ad_la
             soilc[i, j] = newc[i]
         hr_lit += hl * dz[j]
         hr_som += hs * dz[j]
-        if spin_on:
+        if spin_on and rec.shape[0] > 0:
             for i in range(4):
-                spin[S_IN0 + i, j] += acc[A_IN_CWD + i, j]
+                rec[REC_INC0 + i, j] = acc[A_IN_CWD + i, j]
+                rec[REC_INN0 + i, j] = 0.0
             for i in range(NDECOMP):
-                spin[S_LOSS0 + i, j] += loss[i]
-                spin[S_FLUX0 + i, j] += loss[i] * cvec[i]
-                spin[S_POOL0 + i, j] += cvec[i]
+                rec[REC_LAM0 + i, j] = loss[i]
         for i in range(acc.shape[0]):
             acc[i, j] = 0.0
     # vertical mixing (bioturbation / cryoturbation), per pool, AD-scaled
     calc_som_diffusivity(altmax, altmax_last, zi, nlev, sp.som_diffus, sp.cryoturb_diffusion_k,
                          sp.max_altdepth_cryoturbation, diff)
-    if spin_on:
+    if spin_on and rec.shape[0] > 0:
         for j in range(nlev):
-            spin[S_DIFF, j] += diff[j]
+            rec[REC_DIFF, j] = diff[j]
     for i in range(NDECOMP):
         f = ad_factor(i, sp, ad_lat) if ad_mode else 1.0
         if f != 1.0:
@@ -175,8 +172,6 @@ def soil_bgc_day(soilc, acc, spin, nsteps, base_k, fdepth, texture_t, f13, ad_la
                 diff[j] /= f
     return hr_lit, hr_som
 
-
-assert NSPIN == S_POOL0 + NDECOMP
 
 
 # ============================================================================ coupled C-N soil (daily)
@@ -303,7 +298,7 @@ def soil_n_competition(soiln, pot, plant_demand, uptake_prof, nlev, sp, day_s):
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def soil_cn_actual(soilc, soiln, acc, spin, lam, cnv, rf, ploss, pmnf, pot, nh4_up, no3_up, nh4_in, zi, dz, z, liq,
+def soil_cn_actual(soilc, soiln, acc, rec, lam, cnv, rf, ploss, pmnf, pot, nh4_up, no3_up, nh4_in, zi, dz, z, liq,
                    nlev, qdrai, qsurf, altmax, altmax_last, sp, ad_mode, ad_lat, spin_on, day_s, scratch, nout):
     """Second half of the day's coupled soil step: N-limited decomposition, mineral N, leaching, vertical mixing.
 
@@ -348,19 +343,17 @@ def soil_cn_actual(soilc, soiln, acc, spin, lam, cnv, rf, ploss, pmnf, pot, nh4_
                 hl += rf[t] * la[t] * day_s
         hr_lit += hl * dz[j]
         hr_som += (hr - hl) * dz[j]
-        if spin_on:
+        if spin_on and rec.shape[0] > 0:
             for i in range(4):
-                spin[S_IN0 + i, j] += acc[A_IN_CWD + i, j]
+                rec[REC_INC0 + i, j] = acc[A_IN_CWD + i, j]
+                rec[REC_INN0 + i, j] = acc[A_INN_CWD + i, j]
             for i in range(NDECOMP):
-                # effective loss fraction of the day (N limitation included) for the matrix spin-up
+                # effective loss fraction of the day (N limitation included) for the periodic solve
                 lost = 0.0
                 for t in range(NTRANS):
                     if TRANS_DONOR[t] == i:
                         lost += la[t] * day_s
-                lf = lost / cvec[i] if cvec[i] > 0.0 else lam[i, j]
-                spin[S_LOSS0 + i, j] += lf
-                spin[S_FLUX0 + i, j] += lost
-                spin[S_POOL0 + i, j] += cvec[i]
+                rec[REC_LAM0 + i, j] = lost / cvec[i] if cvec[i] > 0.0 else lam[i, j]
         for i in range(NDECOMP):
             soilc[i, j] = cnew[i]
             soiln[i, j] = nnew[i]
@@ -387,9 +380,9 @@ def soil_cn_actual(soilc, soiln, acc, spin, lam, cnv, rf, ploss, pmnf, pot, nh4_
     # vertical mixing of C and N of the decomposing pools (same coefficient, AD-scaled)
     calc_som_diffusivity(altmax, altmax_last, zi, nlev, sp.som_diffus, sp.cryoturb_diffusion_k,
                          sp.max_altdepth_cryoturbation, diff)
-    if spin_on:
+    if spin_on and rec.shape[0] > 0:
         for j in range(nlev):
-            spin[S_DIFF, j] += diff[j]
+            rec[REC_DIFF, j] = diff[j]
     for i in range(NDECOMP):
         f = ad_factor(i, sp, ad_lat) if ad_mode else 1.0
         if f != 1.0:

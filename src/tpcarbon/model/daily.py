@@ -108,7 +108,7 @@ BW_WIDTH = max(24, NFUNOUT, NNALLOC, NTRANS)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc, spin, col, base_k, fdepth,
+def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc, rec, col, base_k, fdepth,
                    texture_t, f13, ad_lat, liq, ice, tsoi, watsat, sucsat, bsw, rootfr_c, prof, surf, dz, z, zi, nlev,
                    ad_mode, spin_on, with_n, ndep, day_s, bw, out):
     """Run the day's biogeochemistry of one cell (module docstring) in place.
@@ -121,8 +121,8 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
         PFT and scalar parameters.
     vegc, vegn, pheno : ndarray, shape (npatch, ...)
         Vegetation C, N and phenology state.
-    soilc, soiln, acc, spin : ndarray
-        Soil C, soil N, today's accumulators, spin-up accumulators.
+    soilc, soiln, acc, rec : ndarray
+        Soil C, soil N, today's accumulators, today's row of the spin-up record (or empty).
     col : ndarray, shape (NCOL,)
         Column scalars (day counts, drainage, ET running mean, thaw depths; ``C_FPI`` is set here).
     base_k, fdepth : ndarray
@@ -165,7 +165,7 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
                                            bw[B_FUNOUT], bw[B_FUNWORK:B_FUNWORK + FUN_NWORK], bw[B_NAOUT])
             gr_tot += fp * gr
             nc_tot += fp * nc
-        hl, hs = soil_bgc_day(soilc, acc, spin, col[C_DAY_N], base_k, fdepth, texture_t, f13, ad_lat, col[C_ALTMAX],
+        hl, hs = soil_bgc_day(soilc, acc, rec, col[C_DAY_N], base_k, fdepth, texture_t, f13, ad_lat, col[C_ALTMAX],
                               col[C_ALTMAX_LAST], dz, z, zi, nlev, sp, ad_mode, spin_on, bw[B_SOIL:B_SOIL + 8])
         return gr_tot, nc_tot, hl + hs, 0.0
     lam = bw[B_LAM:B_LAM + 7, :nlev]
@@ -243,7 +243,7 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
     for j in range(nlev):
         nh4_in[j] = ndep * surf[j] / dz[j] + ffix * fixprof[j]
     nout = bw[B_NOUT]
-    hl, hs = soil_cn_actual(soilc, soiln, acc, spin, lam, cnv, rf, ploss, pmnf, pot, nh4_up, no3_up, nh4_in, zi, dz, z,
+    hl, hs = soil_cn_actual(soilc, soiln, acc, rec, lam, cnv, rf, ploss, pmnf, pot, nh4_up, no3_up, nh4_in, zi, dz, z,
                             liq, nlev, col[C_QDRAI_DAY], col[C_QSURF_DAY], col[C_ALTMAX], col[C_ALTMAX_LAST], sp,
                             ad_mode, ad_lat, spin_on, day_s, bw[B_SOIL:B_SOIL + 14], nout)
     out[O_NDEP_TO_SMINN] += ndep * day_s

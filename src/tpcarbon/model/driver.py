@@ -43,6 +43,7 @@ from tpcarbon.model.state import (
     O_TOTLITC,
     O_TOTSOMC,
     O_TOTVEGC,
+    NREC,
     O_SMINN,
     O_TOTECOSYSN,
     O_TOTLITN,
@@ -199,7 +200,7 @@ def time_info(times: np.ndarray, dt: float = DT_FORCING) -> tuple[np.ndarray, np
 @njit(parallel=True, cache=True, error_model="numpy")
 def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol,
                tkdry, csol, texture_t, f13, ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, vegn, pheno, col, tsoi,
-               liq, ice, soilc, soiln, acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd,
+               liq, ice, soilc, soiln, acc, rec, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd,
                dt, n_sub, ad_mode, spin_on, with_n, ndep, tol_step, out, err, timing):
     ncell = forc.shape[1]
     nt = forc.shape[2]
@@ -233,7 +234,7 @@ def _run_cells(forc, co2, calday, flags, lat, lon, dayl_max, pft_idx, frac, wats
                 forc[6, c, t], co2[t], cd, new_day, (flags[t] & 2) != 0, (flags[t] & 4) != 0, dayl_today,
                 lat[c], lon[c], dayl_max[c], pft_idx[c], frac[c], watsat[c], bsw[c], sucsat[c], hksat[c], tksol[c],
                 tkdry[c], csol[c], texture_t[c], f13[c], ad_lat[c], rootfr_w[c], rootfr_c[c], fdepth, soil_color[c],
-                vegc[c], vegn[c], pheno[c], col[c], tsoi[c], liq[c], ice[c], soilc[c], soiln[c], acc[c], spin[c],
+                vegc[c], vegn[c], pheno[c], col[c], tsoi[c], liq[c], ice[c], soilc[c], soiln[c], acc[c], rec[c],
                 vspin[c], pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode, spin_on,
                 with_n, ndep[c], mu, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out[c], timing[c])
             veg, lit, som = carbon_totals(vegc[c], frac[c], soilc[c], acc[c], dz_l, nlevsoi)
@@ -302,6 +303,22 @@ class Model:
                              f"got {self.options.nitrogen!r}")
         self.with_n = self.options.nitrogen == "coupled"
         self._timing: np.ndarray | None = None
+        self._record: np.ndarray | None = None
+
+    def enable_recording(self, ndays: int) -> np.ndarray:
+        """Allocate the daily spin-up record (ncell, ndays, NREC, NLEVSOI) float32 the kernel fills on days with
+        ``spin_accumulate`` (row = ``col[C_SPIN_NDAYS]``); returns it (``experiments.spinup``)."""
+        self._record = np.zeros((self.domain.ncell, ndays, NREC, NLEVSOI), dtype=np.float32)
+        return self._record
+
+    def disable_recording(self) -> None:
+        """Free the spin-up record."""
+        self._record = None
+
+    def _record_array(self) -> np.ndarray:
+        if self._record is None:
+            return np.zeros((self.domain.ncell, 1, 0, NLEVSOI), dtype=np.float32)
+        return self._record
 
     def enable_timing(self) -> np.ndarray:
         """Switch on the per-process cycle counters (``model.profiling``); returns the (ncell, NPROF) array the
@@ -424,7 +441,7 @@ class Model:
                    cols.bsw, cols.sucsat, cols.hksat, cols.tksol, cols.tkdry, cols.csol, cols.texture_t, cols.f13,
                    cols.ad_lat, cols.rootfr_w, cols.rootfr_c, cols.fdepth, cols.soil_color, state.vegc, state.vegn,
                    state.pheno, state.col, state.tsoi, state.h2oliq, state.h2oice, state.soilc, state.soiln,
-                   state.bgc_acc, state.spin_acc, state.veg_spin, self.pft_matrix, self.params.scalar, self.base_k,
+                   state.bgc_acc, self._record_array(), state.veg_spin, self.pft_matrix, self.params.scalar, self.base_k,
                    self.q10_norm, LAYER_DZ, LAYER_Z, LAYER_ZI, NLEVSOI, NLEVGRND, opts.dt, opts.n_substeps,
                    opts.ad_mode, opts.spin_accumulate, self.with_n, ndep_rate, opts.balance_tol / steps_per_year, out,
                    err, self._timing if self._timing is not None else np.zeros((self.domain.ncell, 0)))

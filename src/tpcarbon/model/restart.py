@@ -17,7 +17,7 @@ import xarray as xr
 
 from tpcarbon.errors import InputError
 from tpcarbon.io.writers import write_netcdf
-from tpcarbon.model.state import COL_NAMES, NACC, NSOILN, NSPIN, PHENO_NAMES, VEGC_NAMES, VEGN_NAMES, State
+from tpcarbon.model.state import COL_NAMES, NACC, NSOILN, PHENO_NAMES, VEGC_NAMES, VEGN_NAMES, State
 from tpcarbon.physics.soil_bgc import NDECOMP
 from tpcarbon.surface.domain import Domain
 
@@ -30,20 +30,19 @@ _DIMS = {
     "h2oice": ("cell", "levsoi"),
     "soilc": ("cell", "decomp_pool", "levsoi"),
     "bgc_acc": ("cell", "acc_row", "levsoi"),
-    "spin_acc": ("cell", "spin_row", "levsoi"),
     "veg_spin": ("cell", "patch", "deadwood_pool"),
     "vegn": ("cell", "patch", "vegn_pool"),
     "soiln": ("cell", "soiln_pool", "levsoi"),
 }
 _UNITS = {"vegc": "g m-2", "pheno": "mixed", "col": "mixed", "tsoi": "K", "h2oliq": "kg m-2", "h2oice": "kg m-2",
-          "soilc": "g m-3", "bgc_acc": "mixed", "spin_acc": "mixed",
+          "soilc": "g m-3", "bgc_acc": "mixed",
           "veg_spin": "g m-2", "vegn": "g m-2", "soiln": "g m-3"}
 
 
 def state_layout() -> str:
     """A fingerprint of the state's slot names and sizes: a restart from another layout is refused."""
     parts = [",".join(VEGC_NAMES), ",".join(PHENO_NAMES), ",".join(COL_NAMES), ",".join(VEGN_NAMES),
-             str(NACC), str(NSPIN), str(NSOILN)]
+             str(NACC), str(NSOILN)]
     return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
 

@@ -113,7 +113,7 @@ C_NALT_LAST = 10      # layers thawed last year (≥ 1)
 C_PREV_DAYL = 11      # daylength of the previous day [s]
 C_DAYL = 12           # daylength today [s]
 C_DAY_N = 13          # steps accumulated today for the soil BGC scalars
-C_SPIN_NDAYS = 14     # days accumulated in the spin-up matrix accumulators
+C_SPIN_NDAYS = 14     # days recorded in the spin-up record
 C_PCO2_240 = 15       # 10-day running mean CO2 partial pressure [Pa] (LUNA)
 C_PO2_240 = 16        # 10-day running mean O2 partial pressure [Pa]
 C_PBOT240 = 17        # 10-day running mean surface pressure [Pa]
@@ -146,16 +146,14 @@ A_IN_CWD, A_IN_L1, A_IN_L2, A_IN_L3, A_XI = 0, 1, 2, 3, 4
 A_INN_CWD, A_INN_L1, A_INN_L2, A_INN_L3 = 5, 6, 7, 8
 A_TSCAL, A_WSCAL = 9, 10
 NACC = 11
-#: spin-up matrix accumulators (per layer, summed over days): rows 0-3 litter inputs to CWD, L1, L2, L3 [g C m-3];
-#: rows 4-10 the daily loss fraction λ of each pool [-]; row 11 the mixing coefficient D at the layer's bottom
-#: interface [m2 s-1]; rows 12-18 the decomposed carbon λ·P [g C m-3]; rows 19-25 the stock exposed to
-#: decomposition P (pool + the day's inputs) [g C m-3].
-S_IN0 = 0
-S_LOSS0 = 4
-S_DIFF = 11
-S_FLUX0 = 12
-S_POOL0 = 19
-NSPIN = 26
+#: Rows of the daily spin-up record (per day and layer, float32; ``experiments.spinup``): the effective loss
+#: fraction of each decomposing pool over the day (N limitation included), the day's C and N inputs to CWD, L1, L2,
+#: L3 [g m-3], and the vertical mixing coefficient at the layer's bottom interface [m2 s-1] (not AD-scaled).
+REC_LAM0 = 0
+REC_INC0 = 7
+REC_INN0 = 11
+REC_DIFF = 15
+NREC = 16
 
 
 class State(NamedTuple):
@@ -177,8 +175,6 @@ class State(NamedTuple):
         Litter, CWD and SOM pools [g C m-3].
     bgc_acc : ndarray, shape (ncell, NACC, NLEVSOI)
         Today's litter inputs and decomposition scalars (carbon in transit is part of the budget).
-    spin_acc : ndarray, shape (ncell, NSPIN, NLEVSOI)
-        Matrix spin-up accumulators.
     veg_spin : ndarray, shape (ncell, npatch, 2)
         Spin-up accumulators of the carbon flowing into dead stem and dead coarse root [g C m-2].
     vegn : ndarray, shape (ncell, npatch, NVEGN)
@@ -195,7 +191,6 @@ class State(NamedTuple):
     h2oice: np.ndarray
     soilc: np.ndarray
     bgc_acc: np.ndarray
-    spin_acc: np.ndarray
     veg_spin: np.ndarray
     vegn: np.ndarray
     soiln: np.ndarray
@@ -231,7 +226,6 @@ def empty_state(ncell: int, npatch: int) -> State:
         h2oice=z((ncell, NLEVSOI)),
         soilc=z((ncell, NDECOMP, NLEVSOI)),
         bgc_acc=z((ncell, NACC, NLEVSOI)),
-        spin_acc=z((ncell, NSPIN, NLEVSOI)),
         veg_spin=z((ncell, npatch, 2)),
         vegn=z((ncell, npatch, NVEGN)),
         soiln=z((ncell, NSOILN, NLEVSOI)),

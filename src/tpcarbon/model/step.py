@@ -355,7 +355,7 @@ def init_structure(pft_idx, frac, vegc, pheno, pft, ad_mode):
 def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, end_of_year, dayl_today,
               lat, lon, dayl_max, pft_idx, frac, watsat, bsw, sucsat, hksat, tksol, tkdry, csol, texture_t, f13,
               ad_lat, rootfr_w, rootfr_c, fdepth, soil_color, vegc, vegn, pheno, col, tsoi, liq, ice, soilc, soiln,
-              acc, spin, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode,
+              acc, rec, vspin, pft, sp, base_k, q10_norm, dz_l, z_l, zi_l, nlevsoi, nlevgrnd, dt, n_sub, ad_mode,
               spin_on, with_n, ndep, mu_mean, mu_sub, sc, prof, rootr_p, fl, vout, pout, bw, out, timing):
     """Advance one cell by one forcing step (see the module docstring for the order).
 
@@ -879,10 +879,13 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     n_net = 0.0
     if end_of_day:
         day_s = col[C_DAY_N] * dt
-        gr_day, nc_day, hr, n_net = bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc, spin,
+        iday = int(col[C_SPIN_NDAYS])
+        rec_day = rec[min(iday, rec.shape[0] - 1)]
+        rec_on = spin_on and iday < rec.shape[0]
+        gr_day, nc_day, hr, n_net = bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc, rec_day,
                                             col, base_k, fdepth, texture_t, f13, ad_lat, liq, ice, tsoi, watsat,
                                             sucsat, bsw, rootfr_c, prof, sc[R_SURFPROF], dz_l, z_l, zi_l, nlevsoi,
-                                            ad_mode, spin_on, with_n, ndep, day_s, bw, out)
+                                            ad_mode, rec_on, with_n, ndep, day_s, bw, out)
         gr_cell += gr_day / dt
         ar_cell += (gr_day + nc_day) / dt
         col[C_DAY_N] = 0.0
