@@ -262,7 +262,7 @@ def run_study(cfg: StudyConfig | str | os.PathLike, log: Log | None = None, prog
         hist = cfg.years.historical
         source = open_forcing(cfg, domain, out, hist, say, progress)
         params = load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile)
-        model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps))
+        model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps, nitrogen=cfg.model.nitrogen))
         prov = provenance(cfg, source.description, {"ncell": domain.ncell, "resolution": cfg.region.resolution})
         with atomic_path(out / "provenance.json") as tmp:
             tmp.write_text(json.dumps(prov, indent=2))
@@ -359,7 +359,7 @@ def spinup_only(cfg: StudyConfig, log: Log | None = None, progress: bool = True)
         check_disk(cfg, domain, out, say)
         source = open_forcing(cfg, domain, out, cfg.years.historical, say, progress)
         params = load_params(None if cfg.model.paramfile == "default" else cfg.model.paramfile)
-        model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps))
+        model = Model(domain, params, ModelOptions(n_substeps=cfg.model.n_substeps, nitrogen=cfg.model.nitrogen))
         _spinup(cfg, model, source, out, say, progress)
     return out / "spinup" / "restart.nc"
 

@@ -45,6 +45,7 @@ from tpcarbon.model.state import (
     C_SNOW_H,
     C_SNOW_T,
     C_SNOW_W,
+    C_N_SUPPLEMENT,
     C_SPIN_NDAYS,
     DEADCROOTC,
     DEADSTEMC,
@@ -60,6 +61,9 @@ from tpcarbon.physics.soil_bgc import S2 as S2_POOL
 from tpcarbon.physics.soil_bgc import S3 as S3_POOL
 from tpcarbon.physics.soil_thermal import calc_supercooled_liquid_max
 
+#: Annual N budget outputs summed per cycle for the spin-up table [g N m-2 yr-1].
+N_BUDGET = ("NDEP_TO_SMINN", "FFIX_TO_SMINN", "NFIX", "F_DENIT", "F_N2O_NIT", "SMIN_NO3_LEACHED", "SMIN_NO3_RUNOFF",
+            "SUPPLEMENT_TO_SMINN")
 #: Global land area the CTSM spin-up thresholds refer to [m2] (1.49e14 m2, Earth's land surface incl. Antarctica).
 GLOBAL_LAND_AREA = 1.49e14
 #: CTSM ``SpinupStability_BGC`` global thresholds: Pg C yr-1 of the carbon totals and GPP; area-mean TLAI
@@ -85,6 +89,8 @@ class SpinupConfig:
     physics_tol_water: float = 1.0e-3  # relative change of each layer's water per cycle
     physics_max_cycles: int = 6        # physics-only cycles per equilibration
     anderson_m: int = 3                # Anderson history depth
+    deep_reference_layer: int = 12     # shallowest reference layer of the deep mean-temperature shift (2.5 m)
+    n_supplement: bool = True          # solve cycles with mineral N topped up to demand (module docstring, step 3)
 
     @property
     def cycle_length(self) -> int:
@@ -216,9 +222,57 @@ def anderson_update(xs: list[np.ndarray], gs: list[np.ndarray], m: int, scale: n
     return out
 
 
+def run_physics_cycle(model: Model, state: State, source: ForcingSource, y0: int, y1: int, co2: float,
+                      ndep: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run ``y0``-``y1`` once (in place) and return the cycle's mean, minimum and maximum ground temperature per
+    layer [K], shape (ncell, NLEVGRND), sampled at the end of every forcing chunk (month)."""
+    total = np.zeros_like(state.tsoi)
+    tmin = np.full_like(state.tsoi, np.inf)
+    tmax = np.full_like(state.tsoi, -np.inf)
+    n = 0
+    for chunk in source.iter_chunks(y0, y1):
+        model.run_chunk(state, chunk, np.full(chunk.nt, co2), ndep)
+        total += state.tsoi
+        np.minimum(tmin, state.tsoi, out=tmin)
+        np.maximum(tmax, state.tsoi, out=tmax)
+        n += 1
+    return total / max(n, 1), tmin, tmax
+
+
+def deep_mean_shift(tmean: np.ndarray, tmin: np.ndarray, tmax: np.ndarray, first_layer: int) -> np.ndarray:
+    """Temperature shift [K] per layer that makes the cycle-mean temperature uniform below the active zone.
+
+    With a zero-flux bottom boundary the periodic state has no mean heat flux below the deepest layer that freezes
+    and thaws within the cycle, and its conductivity is constant there, so the cycle-mean temperature is uniform
+    with depth (:math:`\overline{G} = -k\,\partial\overline{T}/\partial z = 0`). The reference layer is the first
+    one at or below ``first_layer`` (and below every freeze-thaw layer); every deeper layer j is shifted by
+    :math:`\overline{T}_{ref} - \overline{T}_j` (the seasonal wave is kept). Diffusion alone would need the
+    column's thermal time, z²/κ ≈ (42 m)² / 1e-6 m² s-1 ≈ 50 years, to do this.
+
+    Returns
+    -------
+    ndarray, shape (ncell, NLEVGRND)
+        Zero above and at the reference layer.
+    """
+    ncell, nlev = tmean.shape
+    shift = np.zeros_like(tmean)
+    crosses = (tmin < 273.15) & (tmax > 273.15)
+    for c in range(ncell):
+        deepest = np.nonzero(crosses[c])[0]
+        ref = max(first_layer, int(deepest[-1]) + 1 if deepest.size else 0)
+        if ref >= nlev - 1:
+            continue
+        shift[c, ref + 1:] = tmean[c, ref] - tmean[c, ref + 1:]
+    return shift
+
+
 def equilibrate_physics(model: Model, state: State, source: ForcingSource, cfg: SpinupConfig, co2: float,
                         ndep: float, progress: bool, log: Callable[[str], None], label: str) -> tuple[int, dict]:
     """Drive the physics to its periodic state over the forcing cycle (module docstring, step 2; in place).
+
+    Each iteration runs the physics over the cycle (one photosynthesis sub-step), restores the carbon, nitrogen
+    and phenology to their start, shifts the layers below the active zone to a uniform cycle-mean temperature
+    (:func:`deep_mean_shift`) and mixes the end-of-cycle physics state with Anderson's method.
 
     Returns
     -------
@@ -228,7 +282,6 @@ def equilibrate_physics(model: Model, state: State, source: ForcingSource, cfg: 
     y0, y1 = cfg.cycle_years
     n = cfg.cycle_length
     phys = model.with_options(n_substeps=1, ad_mode=False, spin_accumulate=False)
-    co2f = lambda t: np.full(t.shape, co2)  # noqa: E731
     xs: list[np.ndarray] = []
     gs: list[np.ndarray] = []
     years = 0
@@ -236,9 +289,7 @@ def equilibrate_physics(model: Model, state: State, source: ForcingSource, cfg: 
     for k in range(cfg.physics_max_cycles):
         keep = state.copy()
         x = _physics_vector(state)
-        for _ in simulate_years(phys, state, source, y0, y1, co2f, desc=f"spin-up physics {label} {k + 1}",
-                                progress=progress, ndep=ndep):
-            pass
+        tmean, tmin, tmax = run_physics_cycle(phys, state, source, y0, y1, co2, ndep)
         years += n
         gx = _physics_vector(state)
         # the physics alone: vegetation, soil carbon and nitrogen, and the phenology return to their start
@@ -258,6 +309,8 @@ def equilibrate_physics(model: Model, state: State, source: ForcingSource, cfg: 
             f"{100 * cfg.physics_tol_water:.2f} %")
         if dt_max < cfg.physics_tol_k and dw_rel < cfg.physics_tol_water:
             break
+        shift = deep_mean_shift(tmean, tmin, tmax, cfg.deep_reference_layer)
+        gx[:, :NLEVGRND] += shift
         xs.append(x)
         gs.append(gx)
         scale = np.concatenate([np.full((x.shape[0], NLEVGRND), cfg.physics_tol_k),
@@ -413,12 +466,15 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
         snap["TWS"], snap["H2OSNO"] = water_storage(state, model)
         return snap
 
-    def full_cycle(mode: str, ad: bool, k: int, record: bool) -> tuple[dict, dict, list[np.ndarray], int]:
+    def full_cycle(mode: str, ad: bool, k: int, record: bool, supplement: bool
+                   ) -> tuple[dict, dict, list[np.ndarray], int, dict]:
         """Run one cycle; returns the boundary stocks at its start and end (and the last year's GPP, TLAI), the
-        dead-wood inflow per year and the number of recorded days."""
+        dead-wood inflow per year, the number of recorded days and the cycle-mean N budget terms per cell."""
         nonlocal years
         m = model.with_options(ad_mode=ad, spin_accumulate=record)
         state.col[:, C_SPIN_NDAYS] = 0.0
+        state.col[:, C_N_SUPPLEMENT] = 1.0 if supplement else 0.0
+        nbudget = {key: np.zeros(state.ncell) for key in N_BUDGET}
         state.veg_spin[:] = 0.0
         inflow: list[np.ndarray] = []
         start = snapshot()
@@ -428,10 +484,14 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
             inflow.append(state.veg_spin.copy())
             state.veg_spin[:] = 0.0
             years += 1
+            for key in N_BUDGET:
+                if key in ann.values:
+                    nbudget[key] += np.asarray(ann.values[key], dtype=np.float64) / n
             if ann.year == y1:
                 last = {key: np.asarray(ann.values[key], dtype=np.float64).copy() for key in ("GPP", "TLAI")}
+        state.col[:, C_N_SUPPLEMENT] = 0.0
         end = {**snapshot(), **last}
-        return start, end, inflow, int(state.col[:, C_SPIN_NDAYS].max())
+        return start, end, inflow, int(state.col[:, C_SPIN_NDAYS].max()), nbudget
 
     # ---- 1-2: physics first
     py, pinfo = equilibrate_physics(model, state, source, cfg, co2_ppm, ndep, progress, log, "start")
@@ -442,10 +502,20 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
         k += 1
         ad = k <= cfg.ad_cycles
         mode = "AD" if ad else "normal"
+        # solve cycles (before a solved state exists, and while the previous verification failed) run with the
+        # N supplement; a cycle run from a solved state runs the experiments' coupled N cycle and verifies
+        supplement = cfg.n_supplement and model.with_n and not solved
+        if supplement:
+            mode += ", N supplemented"
         rec = model.enable_recording(ndays)
-        start, end, inflow, nd = full_cycle(mode, ad, k, record=True)
+        start, end, inflow, nd, nb = full_cycle(mode, ad, k, record=True, supplement=supplement)
         row = {"cycle": k, "mode": mode, "years_simulated": years, "physics_only_years": phys_years,
                "physics_max_dT_K": pinfo["max_dT_K"], "physics_max_dW_rel": pinfo["max_dW_rel"]}
+        if model.with_n:
+            imbalance = (nb["NDEP_TO_SMINN"] + nb["FFIX_TO_SMINN"] + nb["NFIX"] - nb["F_DENIT"] - nb["F_N2O_NIT"]
+                         - nb["SMIN_NO3_LEACHED"] - nb["SMIN_NO3_RUNOFF"])
+            row["mean_N_inputs_minus_losses_gN_m2_yr"] = float(np.average(imbalance, weights=area))
+            row["mean_SUPPLEMENT_TO_SMINN_gN_m2_yr"] = float(np.average(nb["SUPPLEMENT_TO_SMINN"], weights=area))
         failed = []
         # stocks: change over the cycle (start and end are the same calendar instant); fluxes: last year of this
         # cycle against the last year of the previous one
@@ -483,6 +553,8 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
             failed.append("area")
         if not solved:
             failed.append("not yet solved")
+        if supplement:
+            failed.append("N supplemented")
         row["criterion_met"] = not failed
         row["failed"] = " ".join(failed)
         for key, v in carbon_stocks(state, model).items():
@@ -508,7 +580,8 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
         model.disable_recording()
         if ad and k == cfg.ad_cycles:
             exit_ad(model, state)
-        solved = not ad or k == cfg.ad_cycles
+        # a verification that failed is followed by a coupled solve cycle (no supplement) and a new verification
+        solved = (not ad or k == cfg.ad_cycles) and (solved or not supplement or k >= 2)
         py, pinfo = equilibrate_physics(model, state, source, cfg, co2_ppm, ndep, progress, log, f"after cycle {k}")
         phys_years += py
     if converged:

@@ -92,6 +92,7 @@ class ModelConfig:
 
     n_substeps: int = 2
     paramfile: str = "default"
+    nitrogen: str = "coupled"          # "coupled" (CLM5 N cycle) or "fun-lite" (carbon only, fixed N cost)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -328,6 +329,9 @@ def _validate(cfg: StudyConfig, path: str) -> None:
         raise _fail(path, "scenarios.reference_period", "ends before it starts", "give [first, last] years")
     if cfg.model.n_substeps < 1:
         raise _fail(path, "model.n_substeps", "must be at least 1", "use 2 (default)")
+    if cfg.model.nitrogen not in ("coupled", "fun-lite"):
+        raise _fail(path, "model.nitrogen", f"unknown mode '{cfg.model.nitrogen}'",
+                    "use \"coupled\" (CLM5 nitrogen cycle, default) or \"fun-lite\" (carbon only)")
     if cfg.model.paramfile != "default" and not Path(cfg.model.paramfile).is_file():
         raise _fail(path, "model.paramfile", f"file not found: {cfg.model.paramfile}",
                     "give a CLM5 parameter file or \"default\"")
@@ -457,6 +461,7 @@ reference_period = [2005, 2025]    # CMIP6 climatology window (CTSM: 21 years ce
 [model]
 n_substeps = 2                     # photosynthesis sub-steps per 3-h step
 paramfile = "default"              # or a CLM5 parameter file (clm5_params*.nc)
+nitrogen = "coupled"               # "coupled": CLM5 nitrogen cycle; "fun-lite": carbon only, fixed N cost (faster)
 
 [compute]
 scheduler = "serial"               # "serial", "local" (Dask LocalCluster), or "tcp://host:8786"

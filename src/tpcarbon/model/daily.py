@@ -28,6 +28,7 @@ from tpcarbon.model.bgc import (
     PT_I3,
     PT_I4,
     PT_IMMOB,
+    PT_NIT,
     PT_U3,
     PT_U4,
     soil_bgc_day,
@@ -44,6 +45,7 @@ from tpcarbon.model.state import (
     C_ANNET,
     C_DAY_N,
     C_FPI,
+    C_N_SUPPLEMENT,
     C_QDRAI_DAY,
     C_QSURF_DAY,
     CPOOL,
@@ -57,6 +59,7 @@ from tpcarbon.model.state import (
     O_SMIN_NO3_LEACHED,
     O_SMIN_NO3_RUNOFF,
     O_SMINN_TO_PLANT,
+    O_SUPPLEMENT_TO_SMINN,
     SN_NH4,
     SN_NO3,
 )
@@ -205,6 +208,10 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
             fixprof[j] = surf[j] / dz[j]
     uprof = bw[B_UPROF, :nlev]
     calc_nuptake_profile(soiln[SN_NH4], soiln[SN_NO3], dz, fixprof, nlev, uprof)
+    supplement = 0.0
+    if col[C_N_SUPPLEMENT] > 0.5:
+        supplement = supplement_mineral_n(soiln, pot, demand, uprof, dz, nlev, day_s)
+        out[O_SUPPLEMENT_TO_SMINN] += supplement
     soil_n_competition(soiln, pot, demand, uprof, nlev, sp, day_s)
     col[C_FPI] = calc_fpi_column(pot[PT_I4] + pot[PT_I3], pot[PT_IMMOB], dz, nlev) if nlev > 0 else 1.0
     nh4_up = bw[B_NH4UP, :nlev]
@@ -263,8 +270,42 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
             acc[A_INN_L1, j] += ln * pft[ip, PFT_LF_FLAB] * s
             acc[A_INN_L2, j] += ln * pft[ip, PFT_LF_FCEL] * s
             acc[A_INN_L3, j] += ln * pft[ip, PFT_LF_FLIG] * s
-    n_net = ndep * day_s + ffix * day_s + nfix_col - nout[0] - nout[1] - nout[2] - nout[3]
+    n_net = ndep * day_s + ffix * day_s + nfix_col + supplement - nout[0] - nout[1] - nout[2] - nout[3]
     return gr_tot, nc_tot, hl + hs, n_net
 
 
-__all__ = ["BW_WIDTH", "NBW", "bgc_end_of_day", "SN_NH4", "SN_NO3", "PT_U3", "PT_U4"]
+@njit(cache=True, nogil=True, error_model="numpy")
+def supplement_mineral_n(soiln, pot, plant_demand, uptake_prof, dz, nlev, day_s):
+    """Top each layer's NH4 up so that the day's plant demand, potential immobilisation and nitrification can all
+    be met (CLM ``suplnitro = 'ALL'``, ``SoilBiogeochemCompetitionMod``; in place).
+
+    .. math:: S_j = \max\left(0,\; (D\,u_j + I_j + F_{nit,j})\,\Delta t - NH_{4,j} - NO_{3,j}\right)
+
+    with D the column plant demand [g N m-2 s-1], u_j its uptake profile [m-1], I_j and F_nit,j the potential
+    immobilisation and nitrification [g N m-3 s-1]. Used by the spin-up only (``experiments.spinup``).
+
+    Returns
+    -------
+    float
+        N added to the column [g N m-2].
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tpcarbon.model.bgc import NPOT, PT_IMMOB
+    >>> soiln = np.zeros((9, 1)); soiln[SN_NH4, 0] = 0.1
+    >>> pot = np.zeros((NPOT, 1)); pot[PT_IMMOB, 0] = 1e-6
+    >>> round(supplement_mineral_n(soiln, pot, 2e-6, np.array([1.0]), np.array([0.5]), 1, 86400.0), 4)
+    0.0796
+    """
+    added = 0.0
+    for j in range(nlev):
+        need = (plant_demand * uptake_prof[j] + pot[PT_IMMOB, j] + pot[PT_NIT, j]) * day_s
+        have = soiln[SN_NH4, j] + soiln[SN_NO3, j]
+        if need > have:
+            soiln[SN_NH4, j] += need - have
+            added += (need - have) * dz[j]
+    return added
+
+
+__all__ = ["BW_WIDTH", "NBW", "bgc_end_of_day", "SN_NH4", "SN_NO3", "PT_U3", "PT_U4", "supplement_mineral_n"]

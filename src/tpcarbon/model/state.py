@@ -125,7 +125,8 @@ C_ANNET = 22          # 365-day running mean of total evapotranspiration [kg m-2
 C_ANNET_N = 23        # steps in that running mean
 C_ET_DAY = 24         # evapotranspiration accumulated today [kg m-2]
 C_FPI = 25            # fraction of potential immobilisation met on the last day (column) [-]
-NCOL = 26
+C_N_SUPPLEMENT = 26   # 1: mineral N is topped up to every day's demand (CLM suplnitro = 'ALL'; spin-up only), else 0
+NCOL = 27
 COL_NAMES = ("snow_w", "snow_h", "snow_t", "t10", "prec10", "annavg_t2m", "ann_tsum", "ann_n", "altmax",
              "altmax_lastyear", "nalt_lastyear", "prev_dayl", "dayl", "day_n", "spin_ndays", "pco2_240",
              "po2_240", "pbot240", "runmean_n", "snow_age", "qdrai_day", "qsurf_day", "annet", "annet_n",
@@ -237,7 +238,7 @@ def empty_state(ncell: int, npatch: int) -> State:
 #: per-step values (divided by the step count by the driver), maxima are maxima.
 OUT_FLUX = ("GPP", "NPP", "AR", "MR", "GR", "HR", "NEP", "PRECIP", "QVEGT", "QVEGE", "QSOIL", "TV_ITER_FAIL",
             "TV_ITER_STEPS", "NDEP_TO_SMINN", "NFIX", "FFIX_TO_SMINN", "F_DENIT", "F_N2O_NIT", "SMIN_NO3_LEACHED",
-            "SMIN_NO3_RUNOFF", "SMINN_TO_PLANT", "NUPTAKE_C", "RETRANSN_TO_NPOOL")
+            "SMIN_NO3_RUNOFF", "SMINN_TO_PLANT", "NUPTAKE_C", "RETRANSN_TO_NPOOL", "SUPPLEMENT_TO_SMINN")
 OUT_STATE = ("TLAI", "TOTVEGC", "TOTLITC", "TOTSOMC", "TOTECOSYSC", "TBOT", "FSDS", "TSOI_10CM", "H2OSOI_1M",
              "FSH", "EFLX_LH_TOT", "SNOWDP", "TV", "TG", "TSA", "FSA", "FSR", "FIRE", "FGR", "BTRAN",
              "NPOOL", "SMINN", "SMIN_NH4", "SMIN_NO3", "TOTVEGN", "TOTLITN", "TOTSOMN", "TOTECOSYSN", "FPI",
@@ -248,7 +249,7 @@ NOUT = len(OUT_NAMES)
 O = {name: i for i, name in enumerate(OUT_NAMES)}
 (O_GPP, O_NPP, O_AR, O_MR, O_GR, O_HR, O_NEP, O_PRECIP, O_QVEGT, O_QVEGE, O_QSOIL, O_TV_ITER_FAIL,
  O_TV_ITER_STEPS, O_NDEP_TO_SMINN, O_NFIX, O_FFIX_TO_SMINN, O_F_DENIT, O_F_N2O_NIT, O_SMIN_NO3_LEACHED,
- O_SMIN_NO3_RUNOFF, O_SMINN_TO_PLANT, O_NUPTAKE_C, O_RETRANSN_TO_NPOOL) = (O[n] for n in OUT_FLUX)
+ O_SMIN_NO3_RUNOFF, O_SMINN_TO_PLANT, O_NUPTAKE_C, O_RETRANSN_TO_NPOOL, O_SUPPLEMENT_TO_SMINN) = (O[n] for n in OUT_FLUX)
 (O_TLAI, O_TOTVEGC, O_TOTLITC, O_TOTSOMC, O_TOTECOSYSC, O_TBOT, O_FSDS, O_TSOI_10CM, O_H2OSOI_1M, O_FSH,
  O_EFLX_LH_TOT, O_SNOWDP, O_TV, O_TG, O_TSA, O_FSA, O_FSR, O_FIRE, O_FGR, O_BTRAN, O_NPOOL, O_SMINN, O_SMIN_NH4,
  O_SMIN_NO3, O_TOTVEGN, O_TOTLITN, O_TOTSOMN, O_TOTECOSYSN, O_FPI, O_LEAFCN) = (O[n] for n in OUT_STATE)
