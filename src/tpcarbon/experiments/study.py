@@ -495,7 +495,7 @@ zarr = false                       # also write runs/<exp>/annual.zarr beside an
 # workers = 2
 # retries = 1                      # a failed member is retried this many times, then reported
 # scenario_models = ""             # folder of CMIP6 files of several models: one scenario member per model
-# [ensemble.parameters]            # omit for the default list (tpcarbon.ensemble.parameters.DEFAULT_PARAMETERS)
+# [ensemble.parameters]            # omit for the default list (tpcarbon.ensemble.parameters)
 # leafcn = "default"               # a parameter of the default list with its default range
 # q10_mr = {mode = "absolute", range = [1.25, 3.0]}
 # slatop = {mode = "scale", range = [0.85, 1.15], log = false}
