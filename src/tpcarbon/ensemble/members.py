@@ -204,12 +204,19 @@ def run_member(
         run_study(cfg, log=log, progress=False, build_report=False)
         summarize_member(folder, cfg)
         log(f"member {index}: done")
+    return mark_done(cfg, index, time.time() - t0, time.process_time() - c0)
+
+
+def mark_done(cfg: StudyConfig, index: int, wall_s: float, cpu_s: float) -> dict:
+    """Write ``member.json`` (the marker :func:`is_done` checks) and return its content."""
+    folder = Path(cfg.output.folder)
+    folder.mkdir(parents=True, exist_ok=True)
     info = {
         "member": index,
         "status": "done",
         "config_hash": cfg.config_hash(),
-        "wall_s": round(time.time() - t0, 2),
-        "cpu_s": round(time.process_time() - c0, 2),
+        "wall_s": round(wall_s, 2),
+        "cpu_s": round(cpu_s, 2),
         "finished": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
     }
     tmp = folder / "member.json.tmp"

@@ -59,7 +59,10 @@ def write_store(
     scen_names = {k for m, _ in done for k in m.scenario}
     for col in vals.columns:
         if col == "cmip6_model":
-            root["cmip6_model"] = ("member", vals.reindex(members)[col].fillna("").astype(str).to_numpy())
+            root["cmip6_model"] = (
+                "member",
+                vals.reindex(members)[col].astype("string").fillna("").to_numpy(),
+            )
             continue
         prefix = "s_" if col in scen_names else "p_"
         root[f"{prefix}{col}"] = ("member", vals.reindex(members)[col].to_numpy(dtype=np.float64))
