@@ -124,3 +124,41 @@ def test_a_changed_design_is_not_mistaken_for_a_finished_member(tmp_path):
     assert not any(is_done(cfg) for _, cfg in jobs2[1:])
     marker = json.loads((tmp_path / "e" / "ensemble" / "member_001" / "member.json").read_text())
     assert marker["config_hash"] != jobs2[1][1].config_hash()
+
+
+def test_one_scenario_member_per_cmip6_model(tmp_path):
+    from tpcarbon.ensemble.scenario import cmip6_models
+    from tpcarbon.io.cmip6 import write_synthetic_cmip6
+
+    files = tmp_path / "cmip6"
+    for model, t in (("AAA-ESM", 0.02), ("BBB-ESM", 0.05)):
+        write_synthetic_cmip6(
+            files, "ssp126", model=model, years=(2015, 2030), trend={"tas": t}, variables=("tas", "pr")
+        )
+    groups = cmip6_models(files)
+    assert list(groups) == ["AAA-ESM", "BBB-ESM"] and all(len(v) == 2 for v in groups.values())
+    ens = EnsembleConfig(members=5, spread=("scenario",), scenario_models=str(files), scheduler="serial")
+    members = design_members(ens, list(groups))
+    assert [m.cmip6_model for m in members] == ["", "AAA-ESM", "BBB-ESM"]
+    base = tiny_study(tmp_path / "e")
+    cfg = member_study(base, members[2], tmp_path / "e", groups)
+    linked = sorted(
+        p.name for p in (tmp_path / "e" / "ensemble" / "member_002" / "cmip6" / "BBB-ESM").iterdir()
+    )
+    assert cfg.scenarios.anomalies.endswith("BBB-ESM") and linked == sorted(f.name for f in groups["BBB-ESM"])
+    assert cfg.model.paramfile == "default"  # scenario spread only: parameters untouched
+    assert member_study(base, members[0], tmp_path / "e").scenarios == base.scenarios
+
+
+def test_cli_reports_a_bad_ensemble_table_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from tpcarbon.cli import main
+
+    p = tmp_path / "s.toml"
+    p.write_text('[ensemble]\nmembers = 4\nmethod = "halton"\n')
+    r = CliRunner().invoke(main, ["ensemble", str(p)])
+    assert r.exit_code == 2
+    assert r.output.strip().count("\n") == 0 and "ensemble.method" in r.output and "Fix:" in r.output
+    r = CliRunner().invoke(main, ["demo", "--help"])
+    assert "--ensemble" in r.output
