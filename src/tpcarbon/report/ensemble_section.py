@@ -116,22 +116,32 @@ def plot_modal_driver(
     cmap = ListedColormap(DRIVER_COLOURS[: len(drivers)])
     norm = BoundaryNorm(np.arange(-0.5, len(drivers) + 0.5), cmap.N)
     m1 = a1.pcolormesh(lon, lat, np.ma.masked_invalid(mode), shading="nearest", cmap=cmap, norm=norm)
-    low = np.where(np.isfinite(agreement) & (agreement < LOW_AGREEMENT), 1.0, np.nan)
-    if np.isfinite(low).any():
-        a1.pcolor(lon, lat, np.ma.masked_invalid(low), hatch="///", alpha=0.0, shading="nearest")
+    from matplotlib.patches import Rectangle
+
+    dlat = float(np.diff(lat).mean()) if len(lat) > 1 else 1.0
+    dlon = float(np.diff(lon).mean()) if len(lon) > 1 else 1.0
+    for i, j in zip(*np.nonzero(np.isfinite(agreement) & (agreement < LOW_AGREEMENT)), strict=True):
+        a1.add_patch(
+            Rectangle(
+                (lon[j] - dlon / 2, lat[i] - dlat / 2),
+                dlon,
+                dlat,
+                fill=False,
+                hatch="///",
+                lw=0.0,
+                edgecolor="0.15",
+            )
+        )
     cb = fig.colorbar(m1, ax=a1, ticks=range(len(drivers)), shrink=0.85)
     cb.ax.set_yticklabels(drivers)
-    a1.set(
-        title="Modal dominant driver of NEP (hatched: < 2/3 of members agree)",
-        xlabel="longitude (°E)",
-        ylabel="latitude (°N)",
-        aspect="equal",
-    )
+    a1.set(xlabel="longitude (°E)", ylabel="latitude (°N)", aspect="equal")
+    a1.set_title("Modal dominant driver of NEP (hatched: < 2/3 agree)", fontsize=10)
     m2 = a2.pcolormesh(
         lon, lat, np.ma.masked_invalid(agreement), shading="nearest", cmap="viridis", vmin=1 / 3, vmax=1.0
     )
     fig.colorbar(m2, ax=a2, label="share of members", shrink=0.85)
-    a2.set(title="Members agreeing with the modal driver", xlabel="longitude (°E)", aspect="equal")
+    a2.set(xlabel="longitude (°E)", aspect="equal")
+    a2.set_title("Members agreeing with the modal driver", fontsize=10)
     return _finish(fig, path, synthetic)
 
 
