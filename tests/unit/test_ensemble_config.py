@@ -109,3 +109,14 @@ def test_warming_quantile_spans_the_ar6_range():
     np.testing.assert_allclose(global_warming(y, "ssp245", 1.0), [0.95, 1.65, 2.65])
     mid = global_warming(y, "ssp585", 0.75)
     assert (mid > global_warming(y, "ssp585")).all() and (mid < global_warming(y, "ssp585", 1.0)).all()
+
+
+def test_the_commented_template_parses_when_uncommented(tmp_path):
+    lines = EXAMPLE_STUDY.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("# [ensemble]"))
+    text = "\n".join(lines[:start] + [x[2:] if x.startswith("# ") else x for x in lines[start:]])
+    p = tmp_path / "s.toml"
+    p.write_text(text)
+    study, ens = load_ensemble_config(p)
+    assert ens.members == 64 and [s.name for s in ens.parameters] == ["leafcn", "q10_mr", "slatop"]
+    assert [d.low for d in ens.scenario] == [1.3, 0.005, 0.0]

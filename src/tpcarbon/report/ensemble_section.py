@@ -62,28 +62,37 @@ def plot_nep_bands(
     synthetic: bool = False,
     variable: str = "NEP",
 ) -> Path:
-    """Ensemble median and 5-95 % band of a regional series per experiment; the reference member dashed."""
-    fig, ax = plt.subplots(figsize=(7.5, 3.6))
+    """One panel per experiment: ensemble median and 5-95 % band of a regional series, the reference dashed.
+
+    Panels share the y axis, so the experiments compare directly; the 5-95 % range is over the sampled
+    members of each year (quantiles with linear interpolation).
+    """
+    exps = [e for e in experiments if not series[series.experiment == e].empty]
+    ncol = min(2, max(len(exps), 1))
+    nrow = -(-max(len(exps), 1) // ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.4 * ncol, 2.6 * nrow + 0.6), sharey=True, squeeze=False)
     sampled = series[series.member != reference] if reference is not None else series
-    for exp in experiments:
+    for ax, exp in zip(axes.ravel(), exps, strict=False):
         g = sampled[sampled.experiment == exp]
-        if g.empty:
-            continue
-        q = g.groupby("year")[variable].quantile([0.05, 0.5, 0.95]).unstack()
         c = COLOURS.get(exp, None)
-        label = SSP_LABELS.get(exp, exp)
-        ax.fill_between(q.index, q[0.05], q[0.95], color=c, alpha=0.25, lw=0)
-        ax.plot(q.index, q[0.5], color=c, lw=1.5, label=f"{label} median (5-95 %)")
-        r = (
-            series[(series.member == reference) & (series.experiment == exp)]
-            if reference is not None
-            else None
-        )
-        if r is not None and not r.empty:
-            ax.plot(r["year"], r[variable], color=c, lw=0.9, ls="--")
-    ax.axhline(0.0, color="0.5", lw=0.5)
-    ax.set(title=title, xlabel="year", ylabel=f"{variable} (g C m-2 yr-1)")
-    ax.legend(fontsize=7, ncols=2, title="dashed: default parameters", title_fontsize=7)
+        if not g.empty:
+            q = g.groupby("year")[variable].quantile([0.05, 0.5, 0.95]).unstack()
+            ax.fill_between(q.index, q[0.05], q[0.95], color=c, alpha=0.3, lw=0, label="5-95 %")
+            ax.plot(q.index, q[0.5], color=c, lw=1.5, label="median")
+        if reference is not None:
+            r = series[(series.member == reference) & (series.experiment == exp)]
+            if not r.empty:
+                ax.plot(r["year"], r[variable], color="k", lw=0.8, ls="--", label="default parameters")
+        ax.axhline(0.0, color="0.5", lw=0.5)
+        ax.set_title(SSP_LABELS.get(exp, exp), fontsize=10)
+        ax.tick_params(labelsize=8)
+    for ax in axes.ravel()[len(exps) :]:
+        ax.set_visible(False)
+    for ax in axes[:, 0]:
+        ax.set_ylabel(f"{variable} (g C m-2 yr-1)", fontsize=9)
+    axes.ravel()[0].legend(fontsize=7)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
     return _finish(fig, path, synthetic)
 
 
