@@ -92,13 +92,13 @@ def test_cmip6_models_one_member_each_with_scenario_spread_only():
     assert [m.cmip6_model for m in ms] == ["", "A-ESM", "B-ESM", "C-ESM"]
 
 
-def test_scenario_keys_default_to_the_module_constants_and_are_validated():
+def test_scenario_keys_default_to_the_module_constants_and_are_validated(tmp_path):
     d = ScenariosConfig()
     assert (d.tp_amplification, d.prec_per_k, d.warming_quantile) == (TP_AMPLIFICATION, PREC_PER_K, 0.5)
     with pytest.raises(ConfigError, match="scenarios.warming_quantile"):
         study_from_dict({"scenarios": {"warming_quantile": 1.5}})
     with pytest.raises(ConfigError, match="only apply to the embedded default"):
-        study_from_dict({"scenarios": {"anomalies": "/nowhere", "tp_amplification": 2.0}})
+        study_from_dict({"scenarios": {"anomalies": str(tmp_path), "tp_amplification": 2.0}})
     assert "[ensemble]" in EXAMPLE_STUDY and "tp_amplification" in EXAMPLE_STUDY
 
 

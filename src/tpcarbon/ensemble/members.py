@@ -148,14 +148,14 @@ def member_study(
 
 def prepare_shared_inputs(base: StudyConfig, root: Path, log: Log, progress: bool = False) -> Path:
     """Build the forcing (and its climatology) once in ``OUT/ensemble/shared``; members link to it."""
-    from tpcarbon.experiments import runner
+    from tpcarbon.experiments import inputs
 
     shared = Path(root) / "ensemble" / "shared"
     cfg = base.with_changes(output={"folder": str(shared)})
-    domain = runner.build_domain(cfg)
-    source = runner.open_forcing(cfg, domain, shared, cfg.years.historical, log, progress)
+    domain = inputs.build_domain(cfg)
+    source = inputs.open_forcing(cfg, domain, shared, cfg.years.historical, log, progress)
     if any(e in HELD_VARIABLE or e in SCENARIOS for e in cfg.experiments.run):
-        runner.forcing_climatology(cfg, source, shared, log, progress)
+        inputs.forcing_climatology(cfg, source, shared, log, progress)
     return shared / "forcing"
 
 

@@ -83,21 +83,26 @@ def headline_numbers(res) -> dict[str, float]:
                 out[f"dominant_area_{r.driver}"] = float(r.area_share_largest_abs_r)
     fs = t.get("future_summary")
     if fs is not None:
-        inv = {v: k for k, v in SSP_LABELS.items()}
         for _, r in fs.iterrows():
-            k = inv[r.scenario]
+            k = _ssp_id(r)
             out[f"NEP_mean_{k}"] = float(r.NEP_mean)
             out[f"NEP_min_{k}"] = float(r.NEP_min)
             out[f"NEP_trend_{k}"] = float(r.trend_per_yr)
             out[f"NEP_change_{k}"] = float(r.change_vs_S1_mean)
     fp = t.get("future_periods")
     if fp is not None:
-        inv = {v: k for k, v in SSP_LABELS.items()}
         for _, r in fp.iterrows():
-            k = inv[r.scenario]
+            k = _ssp_id(r)
             out[f"NEP_period_mean_{k}_{r.period}"] = float(r["mean"])
             out[f"NEP_period_trend_{k}_{r.period}"] = float(r.slope)
     return out
+
+
+def _ssp_id(row) -> str:
+    """The SSP id (``ssp126``) of a future-table row (``experiment`` id, or the older ``scenario`` label)."""
+    if "experiment" in row.index:
+        return str(row["experiment"])
+    return {v: k for k, v in SSP_LABELS.items()}.get(row["scenario"], str(row["scenario"]))
 
 
 def headline_label(key: str) -> tuple[str, str, str]:

@@ -7,8 +7,8 @@ Layout (Zarr format 2; open with ``xarray.open_zarr(path, group=...)`` or
       /            member (coordinate), member_name, u_<input> (design values), p_<parameter> (sampled
                    factor / value / quantile), s_<input> (sampled scenario input), cmip6_model,
                    dominant_driver (member, lat, lon), NEP_mean_S1 (member, lat, lon), area, landmask
-      /S1 /S2 ...  every variable of runs/<experiment>/annual.nc as (member, year, lat, lon), float32,
-                   plus CO2 (member, year)
+      /S1 /S2 ...  every annual variable of runs/<experiment>/annual.nc as (member, time, lat, lon),
+                   float32, with the files' ``year`` coordinate (older files: (member, year, lat, lon))
 
 The member order is the design order (reference member 0 first). Written to a temporary store and
 renamed, so a reader never sees half an ensemble.
@@ -123,8 +123,9 @@ def _stack_experiment(exp: str, folders: list[Path], members: list[int]):
             return None
         with xr.open_dataset(p) as ds:
             dss.append(ds.load())
-    keep = [v for v in dss[0].data_vars if "year" in dss[0][v].dims]
-    static = [v for v in dss[0].data_vars if "year" not in dss[0][v].dims]
+    rec = "time" if "time" in dss[0].dims else "year"      # CF annual files: time (with a year coordinate)
+    keep = [v for v in dss[0].data_vars if dss[0][v].dims[:1] == (rec,) and "nv" not in dss[0][v].dims]
+    static = [v for v in dss[0].data_vars if v not in keep]
     out = xr.concat(
         [d[keep] for d in dss],
         dim=xr.DataArray(np.asarray(members, dtype=np.int32), dims="member", name="member"),
@@ -137,6 +138,8 @@ def _stack_experiment(exp: str, folders: list[Path], members: list[int]):
     for v in static:
         out[v] = dss[0][v]
         out[v].encoding = {}
+    for c in out.coords:
+        out[c].encoding = {}
     out.attrs = {k: v for k, v in dss[0].attrs.items() if isinstance(v, (str, int, float))}
     out.attrs["experiment"] = exp
     return out
