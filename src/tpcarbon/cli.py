@@ -1,8 +1,8 @@
 """Command-line interface: ``tpcarbon demo | run | spinup | init-study | forcing | analyze | report | site``.
 
-No science here: each command reads its options and calls ``tpcarbon.experiments`` or
-``tpcarbon.analysis``. Every user-caused failure is printed as one line and exits with a
-non-zero code; ``--debug`` shows the traceback.
+No science here: each command reads its options and calls ``tpcarbon.experiments``,
+``tpcarbon.analysis`` or ``tpcarbon.ensemble`` (``tpcarbon ensemble STUDY.toml``). Every user-caused
+failure is printed as one line and exits with a non-zero code; ``--debug`` shows the traceback.
 """
 
 from __future__ import annotations
@@ -88,14 +88,25 @@ def _progress() -> bool:
 @click.option("--scheduler", default="serial", show_default=True,
               help="serial, local (Dask LocalCluster) or a scheduler address tcp://host:port.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Dask workers (scheduler=local).")
+@click.option("--ensemble", "members", default=0, type=int,
+              help="Run an N-member parameter + scenario ensemble of the demo instead (Dask tasks).")
 @_handle_errors
-def demo(out: str, resolution: float, quick: bool, scheduler: str, workers: int) -> None:
+def demo(out: str, resolution: float, quick: bool, scheduler: str, workers: int, members: int) -> None:
     """The whole study on the embedded default (synthetic weather, real elevation and CO2)."""
     from tpcarbon.experiments.runner import default_study, quick_study, run_study
 
     cfg = default_study(out, resolution).with_changes(compute={"scheduler": scheduler, "workers": workers})
     if quick:
         cfg = quick_study(cfg)
+    if members:  # issue 18: members are the parallel unit, so the member studies run serially inside
+        from tpcarbon.ensemble import EnsembleConfig, run_ensemble
+
+        ens = EnsembleConfig(members=members, scheduler="local" if scheduler == "serial" else scheduler,
+                             workers=workers, source="tpcarbon demo --ensemble").with_changes()
+        path = run_ensemble(cfg.with_changes(compute={"scheduler": "serial"}), ens, log=click.echo,
+                            progress=_progress())
+        click.echo(f"done: open {Path(path) / 'report.html'}")
+        return
     path = run_study(cfg, progress=_progress())
     click.echo(f"done: open {Path(path) / 'report.html'}")
 
@@ -245,6 +256,30 @@ def evaluate(sites: str, out: str) -> None:
 
     click.echo(f"wrote {run_evaluate(sites, out, progress=_progress())}")
 # ---- end of tpcarbon evaluate ----
+
+
+# ---- tpcarbon ensemble (self-contained block, issue 18: parameter and scenario ensembles) ----
+@main.command()
+@click.argument("study", type=click.Path())
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False), help="Override [output] folder.")
+@click.option("--members", default=None, type=int, help="Override [ensemble] members.")
+@click.option("--seed", default=None, type=int, help="Override [ensemble] seed.")
+@click.option("--scheduler", default=None, help="serial, local (Dask LocalCluster) or tcp://host:port.")
+@click.option("--workers", default=None, type=int, help="Dask workers (scheduler=local).")
+@_handle_errors
+def ensemble(study: str, out: str | None, members: int | None, seed: int | None, scheduler: str | None,
+             workers: int | None) -> None:
+    """Run (or resume) the [ensemble] of a study file: members, bands, claim shares, sensitivity, report."""
+    from tpcarbon.ensemble import load_ensemble_config, run_ensemble
+
+    cfg, ens = load_ensemble_config(study)
+    ens = ens.with_changes(members=members, seed=seed, scheduler=scheduler, workers=workers)
+    if out:
+        cfg = cfg.with_changes(output={"folder": out})
+    path = run_ensemble(cfg.with_changes(compute={"scheduler": "serial"}), ens, log=click.echo,
+                        progress=_progress())
+    click.echo(f"done: open {Path(path) / 'report.html'}")
+# ---- end of tpcarbon ensemble ----
 
 
 def _years(text: str) -> tuple[int, int]:

@@ -111,7 +111,9 @@ def scenario_source(cfg: StudyConfig, source: ForcingSource, scenario: str, clim
     if sc.anomalies == "default":
         from tpcarbon.experiments.scenarios import default_anomalies
 
-        anomalies = default_anomalies(scenario, source.domain, forcing_climatology=clim)
+        anomalies = default_anomalies(scenario, source.domain, forcing_climatology=clim,
+                                      amplification=sc.tp_amplification, prec_per_k=sc.prec_per_k,
+                                      warming_quantile=sc.warming_quantile)
     else:
         from tpcarbon.io.cmip6 import build_cmip6_anomalies
 

@@ -51,6 +51,12 @@ from tpcarbon.surface.domain import Domain
 #: Assessed global warming vs 1995-2014 [K] at 2030.5, 2050.5, 2090.5 (AR6 SPM.1 minus 0.85 K).
 GLOBAL_WARMING = {"ssp126": (0.65, 0.85, 0.95), "ssp245": (0.65, 1.15, 1.85), "ssp370": (0.65, 1.25, 2.75),
                   "ssp585": (0.75, 1.55, 3.55)}
+#: AR6 SPM.1 very likely (5-95 %) ranges of the same three periods, minus 0.85 K (tp_climate_facts.md §1;
+#: 2081-2100 [A-2], the earlier periods [R]). Used by ``warming_quantile`` (the ensemble's scenario spread).
+GLOBAL_WARMING_RANGE = {"ssp126": ((0.35, 0.95), (0.45, 1.35), (0.45, 1.55)),
+                        "ssp245": ((0.35, 0.95), (0.75, 1.65), (1.25, 2.65)),
+                        "ssp370": ((0.35, 0.95), (0.85, 1.75), (1.95, 3.75)),
+                        "ssp585": ((0.45, 1.05), (1.05, 2.15), (2.45, 4.85))}
 #: Plateau / global warming ratio (tp_climate_facts.md §3, derived).
 TP_AMPLIFICATION = 1.5
 #: Precipitation sensitivity per K of plateau warming (§4).
@@ -61,19 +67,29 @@ BASE_TREND = 0.04
 SCALE_CAPS = {"prec": 5.0, "srad": 2.0, "lrad": 5.0}
 
 
-def global_warming(year: NDArray, scenario: str) -> NDArray[np.float64]:
+def global_warming(year: NDArray, scenario: str, quantile: float = 0.5) -> NDArray[np.float64]:
     """Global-mean warming vs 1995-2014 [K] (module docstring), linear beyond 2090.5 along the last segment.
+
+    ``quantile`` places each period's value in the AR6 very likely range (:data:`GLOBAL_WARMING_RANGE`):
+    0 the 5 % bound, 0.5 the best estimate (:data:`GLOBAL_WARMING`), 1 the 95 % bound, linear in between.
 
     Examples
     --------
     >>> float(global_warming(np.array([2090.5]), "ssp585")[0])
     3.55
+    >>> float(global_warming(np.array([2090.5]), "ssp585", quantile=1.0)[0])
+    4.85
     """
     if scenario not in GLOBAL_WARMING:
         raise ConfigError(None, f"no default anomalies for scenario '{scenario}'",
                           f"use one of {', '.join(GLOBAL_WARMING)} or give CMIP6 files in [scenarios] anomalies")
     x = np.array([2004.5, 2030.5, 2050.5, 2090.5])
-    v = np.array((0.0,) + GLOBAL_WARMING[scenario])
+    best = GLOBAL_WARMING[scenario]
+    if quantile != 0.5:
+        q = float(quantile)
+        bound = [lo if q < 0.5 else hi for lo, hi in GLOBAL_WARMING_RANGE[scenario]]
+        best = tuple(b + abs(2.0 * q - 1.0) * (e - b) for b, e in zip(best, bound, strict=True))
+    v = np.array((0.0,) + tuple(best))
     y = np.asarray(year, dtype=np.float64)
     out = np.interp(y, x, v)
     slope = (v[-1] - v[-2]) / (x[-1] - x[-2])
@@ -81,15 +97,22 @@ def global_warming(year: NDArray, scenario: str) -> NDArray[np.float64]:
 
 
 def default_anomalies(scenario: str, domain: Domain, forcing_climatology: ForcingClimatology,
-                      years: tuple[int, int] = (2015, 2100), base_centre: float = 1998.5) -> MonthlyAnomalies:
-    """The embedded pattern-scaled monthly anomalies for an SSP (module docstring)."""
+                      years: tuple[int, int] = (2015, 2100), base_centre: float = 1998.5,
+                      amplification: float = TP_AMPLIFICATION, prec_per_k: float = PREC_PER_K,
+                      warming_quantile: float = 0.5) -> MonthlyAnomalies:
+    """The embedded pattern-scaled monthly anomalies for an SSP (module docstring).
+
+    ``amplification`` (plateau / global warming), ``prec_per_k`` (precipitation change per K of plateau
+    warming) and ``warming_quantile`` (position in the AR6 range, :func:`global_warming`) default to the
+    documented central values; the ensemble's scenario spread samples them (``[scenarios]`` keys).
+    """
     from tpcarbon.forcing.generator import qsat
 
     yrs = np.arange(years[0], years[1] + 1)
     lat = domain.lat
     month = np.arange(1, 13)
     tmid = yrs[:, None] + (month[None, :] - 0.5) / 12.0
-    dT_ann = TP_AMPLIFICATION * global_warming(tmid, scenario) + BASE_TREND * (2004.5 - base_centre)
+    dT_ann = amplification * global_warming(tmid, scenario, warming_quantile) + BASE_TREND * (2004.5 - base_centre)
     seas = 1.0 + 0.14 * np.cos(2 * np.pi * (month - 1) / 12.0)
     seas = seas / seas.mean()
     dT = (dT_ann * seas[None, :])[:, :, None] * np.ones(lat.size)[None, None, :]
@@ -106,14 +129,15 @@ def default_anomalies(scenario: str, domain: Domain, forcing_climatology: Forcin
     north = np.clip(0.7 + 0.6 * (lat - 28.0) / 8.0, 0.7, 1.3)
     pfac = np.ones((12, lat.size)) * north[None, :]
     pfac[[11, 0, 1]] *= np.where(lat < 30.0, 0.5, 1.0)[None, :]
-    prec = np.clip(1.0 + PREC_PER_K * dT_ann[:, :, None] * pfac[None], 0.5, SCALE_CAPS["prec"])
+    prec = np.clip(1.0 + prec_per_k * dT_ann[:, :, None] * pfac[None], 0.5, SCALE_CAPS["prec"])
     jja = np.isin(month, (6, 7, 8))
     srad = np.clip(1.0 - np.where(jja, 0.02, 0.005)[None, :, None] * dT_ann[:, :, None], 0.5, SCALE_CAPS["srad"])
     srad = srad * np.ones(lat.size)[None, None, :]
     lrad = np.clip((1.0 + dT / tmon[None]) ** 4 * (1.0 + 0.005 * dT), 0.5, SCALE_CAPS["lrad"])
     zero = np.zeros_like(dT)
-    desc = (f"embedded pattern-scaled {scenario} anomalies (AR6 global warming x {TP_AMPLIFICATION}, "
-            f"+{PREC_PER_K * 100:.0f}%/K precipitation; tpcarbon default, not CMIP6 model output)")
+    at = "" if warming_quantile == 0.5 else f" at quantile {warming_quantile:.3f} of the AR6 very likely range"
+    desc = (f"embedded pattern-scaled {scenario} anomalies (AR6 global warming{at} x {amplification:g}, "
+            f"+{prec_per_k * 100:.2g}%/K precipitation; tpcarbon default, not CMIP6 model output)")
     return MonthlyAnomalies(years=yrs, add={"temp": dT, "shum": shum, "pres": zero, "wind": zero.copy()},
                             scale={"prec": prec, "srad": srad, "lrad": lrad}, scenario=scenario, description=desc)
 

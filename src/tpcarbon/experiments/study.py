@@ -84,6 +84,10 @@ class ScenariosConfig:
     anomalies: str = "default"        # "default" (embedded pattern scaling) or a folder/glob of CMIP6 files
     historical_files: str = ""        # CMIP6 historical files joined before 2015 (optional)
     reference_period: tuple[int, int] = (2005, 2025)
+    # pattern scaling of the embedded default anomalies (experiments.scenarios; sampled by the ensemble)
+    tp_amplification: float = 1.5     # plateau / global warming ratio
+    prec_per_k: float = 0.04          # precipitation change per K of plateau warming (fraction)
+    warming_quantile: float = 0.5     # position in the AR6 very likely range of global warming (0, 0.5, 1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -327,6 +331,14 @@ def _validate(cfg: StudyConfig, path: str) -> None:
                     "give a folder or glob of CMIP6 historical files, or \"\"")
     if sc.reference_period[0] > sc.reference_period[1]:
         raise _fail(path, "scenarios.reference_period", "ends before it starts", "give [first, last] years")
+    for key, lo, hi in (("tp_amplification", 0.0, 5.0), ("prec_per_k", -0.2, 0.3), ("warming_quantile", 0.0, 1.0)):
+        if not lo <= getattr(sc, key) <= hi:
+            raise _fail(path, f"scenarios.{key}", f"{getattr(sc, key)} is outside [{lo}, {hi}]",
+                        f"give a value in [{lo}, {hi}] (default {getattr(ScenariosConfig(), key)})")
+    pattern = lambda c: (c.tp_amplification, c.prec_per_k, c.warming_quantile)  # noqa: E731
+    if sc.anomalies != "default" and pattern(sc) != pattern(ScenariosConfig()):
+        raise _fail(path, "scenarios.anomalies", "the pattern-scaling keys only apply to the embedded default "
+                    "anomalies", "remove tp_amplification/prec_per_k/warming_quantile or set anomalies = \"default\"")
     if cfg.model.n_substeps < 1:
         raise _fail(path, "model.n_substeps", "must be at least 1", "use 2 (default)")
     if cfg.model.nitrogen not in ("coupled", "fun-lite"):
@@ -376,7 +388,7 @@ def dump_study(cfg: StudyConfig) -> str:
 
 def study_from_dict(data: dict[str, Any], path: str = "<dict>") -> StudyConfig:
     """Build and validate a ``StudyConfig`` from a parsed TOML mapping."""
-    top = {f.name for f in dataclasses.fields(StudyConfig)} - {"source"}
+    top = {f.name for f in dataclasses.fields(StudyConfig)} - {"source"} | {"ensemble"}
     kwargs: dict[str, Any] = {"source": path}
     for key, value in data.items():
         if key not in top:
@@ -384,6 +396,8 @@ def study_from_dict(data: dict[str, Any], path: str = "<dict>") -> StudyConfig:
                         "remove it or correct its name (tpcarbon init-study prints every key)")
         if key == "name":
             kwargs["name"] = str(value)
+            continue
+        if key == "ensemble":  # read and checked by tpcarbon.ensemble.config (tpcarbon ensemble STUDY.toml)
             continue
         cls = _SECTIONS[key]
         if not isinstance(value, dict):
@@ -457,6 +471,9 @@ hold_lrad = false                  # S4 also holds longwave
 anomalies = "default"              # "default" (embedded pattern scaling) or a folder/glob of CMIP6 monthly files
 historical_files = ""              # CMIP6 historical files joined before 2015 (optional)
 reference_period = [2005, 2025]    # CMIP6 climatology window (CTSM: 21 years centred on 2015)
+tp_amplification = 1.5             # embedded default only: plateau warming / AR6 global warming
+prec_per_k = 0.04                  # embedded default only: precipitation change per K of plateau warming
+warming_quantile = 0.5             # embedded default only: 0 / 0.5 / 1 = AR6 5 % / best / 95 % global warming
 
 [model]
 n_substeps = 2                     # photosynthesis sub-steps per 3-h step
@@ -473,4 +490,22 @@ folder = "tpcarbon-study"          # the run folder (runs/, tables/, figures/, m
 monthly = false                    # monthly output files: not written yet (true is refused)
 checkpoint_years = 5               # save a checkpoint every N simulated years (a rerun resumes from it)
 zarr = false                       # also write runs/<exp>/annual.zarr beside annual.nc
+
+# [ensemble]                       # used by `tpcarbon ensemble STUDY.toml` only (ignored by `tpcarbon run`)
+# members = 64                     # sampled members; member_000 (default parameters) is run in addition
+# method = "lhs"                   # "lhs" (Latin hypercube) or "sobol" (scrambled Sobol' sequence)
+# seed = 2025
+# spread = ["parameters", "scenario"]   # parameter spread, scenario spread, or both (kept separable)
+# scheduler = "local"              # "serial", "local" (Dask LocalCluster) or "tcp://host:8786"
+# workers = 2
+# retries = 1                      # a failed member is retried this many times, then reported
+# scenario_models = ""             # folder of CMIP6 files of several models: one scenario member per model
+# [ensemble.parameters]            # omit for the default list (tpcarbon.ensemble.parameters)
+# leafcn = "default"               # a parameter of the default list with its default range
+# q10_mr = {mode = "absolute", range = [1.25, 3.0]}
+# slatop = {mode = "scale", range = [0.85, 1.15], log = false}
+# [ensemble.scenario]              # ranges of the embedded pattern scaling (tp_climate_facts.md)
+# tp_amplification = [1.3, 2.0]
+# prec_per_k = [0.005, 0.08]
+# warming_quantile = [0.0, 1.0]
 '''

@@ -319,6 +319,9 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
         parts.append(_table(t["future_periods"], "future_periods"))
     add_fig("fig10_nep_change_ssp.png", "NEP change under each SSP, one colour scale")
     add_fig("fig11_nep_trend_ssp_periods.png", "Per-pixel NEP trend by SSP and period (study fig. 11; dots: p < 0.05)")
+    from tpcarbon.report.ensemble_section import ensemble_section  # issue 18: bands and claim shares
+
+    parts.extend(ensemble_section(run_dir, results.synthetic))
     parts.append("<h2>6. The study's reported numbers (for orientation, not targets)</h2>")
     parts.append(_table(pd.DataFrame(STUDY_REPORTED, columns=["quantity", "Li et al. 2026 (CLM5, CMFD)"]),
                         "study_reported"))
