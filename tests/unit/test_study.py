@@ -10,7 +10,8 @@ def test_example_study_loads_with_defaults(tmp_path):
     cfg = load_study(p)
     assert cfg.experiments.run == EXPERIMENTS
     assert cfg.years.historical == (1979, 2018)
-    assert cfg.spinup.cycle_years == (1979, 1998)
+    assert cfg.spinup.cycle_years == (1979, 1988)
+    assert cfg.spinup.max_years == 40 and cfg.model.nitrogen == "coupled"
     assert len(cfg.config_hash()) == 16
 
 
@@ -18,6 +19,7 @@ def test_config_hash_ignores_output_folder_but_not_science():
     a = study_from_dict({})
     assert a.config_hash() == a.with_changes(output={"folder": "elsewhere"}).config_hash()
     assert a.config_hash() != a.with_changes(model={"n_substeps": 3}).config_hash()
+    assert a.config_hash() != a.with_changes(model={"nitrogen": "fun-lite"}).config_hash()
     assert a.experiment_hash("S1") != a.experiment_hash("S2")
 
 
@@ -31,6 +33,7 @@ def test_config_hash_ignores_output_folder_but_not_science():
     ({"compute": {"scheduler": "mpi"}}, "compute.scheduler", "unknown scheduler"),
     ({"region": {"bbox": [40, 26, 73, 105]}}, "region.bbox", "invalid box"),
     ({"experiments": {"hold_mode": "frozen"}}, "experiments.hold_mode", "unknown mode"),
+    ({"model": {"nitrogen": "off"}}, "model.nitrogen", "unknown mode 'off'"),
 ])
 def test_bad_study_keys_are_one_line_errors(data, key, text):
     with pytest.raises(ConfigError) as err:

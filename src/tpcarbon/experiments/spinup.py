@@ -40,7 +40,13 @@ from tpcarbon.forcing.stream import ForcingSource
 from tpcarbon.model.bgc import ad_factor
 from tpcarbon.model.columns import LAYER_DZ, LAYER_Z
 from tpcarbon.model.driver import Model
-from tpcarbon.model.periodic import apply_cycle_carbon, apply_cycle_litter_n, mixing_factors, periodic_state
+from tpcarbon.model.periodic import (
+    PERIODIC_RTOL,
+    apply_cycle_carbon,
+    apply_cycle_litter_n,
+    mixing_factors,
+    periodic_state,
+)
 from tpcarbon.model.state import (
     C_SNOW_H,
     C_SNOW_T,
@@ -323,7 +329,7 @@ def equilibrate_physics(model: Model, state: State, source: ForcingSource, cfg: 
 # ----------------------------------------------------------------------------------------------- carbon, N
 def solve_soil_periodic(model: Model, state: State, record: np.ndarray, ndays: int, ad_mode: bool) -> dict:
     """Set every cell's soil C (7 pools) and litter/CWD N (4 pools) to the periodic state of the recorded cycle,
-    SOM N to C / C:N (in place). Returns solve diagnostics (largest relative residual, mean GMRES iterations)."""
+    SOM N to C / C:N (in place). Returns solve diagnostics (largest relative residual, mean passes of the cycle map)."""
     sp = model.params.scalar
     cols = model.columns
     nl = NLEVSOI
@@ -577,6 +583,9 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
         info = solve_soil_periodic(model, state, rec, min(nd, ndays), ad)
         rows[-1]["periodic_residual"] = info["max_residual"]
         rows[-1]["periodic_iterations"] = info["mean_iterations"]
+        if info["max_residual"] > PERIODIC_RTOL:
+            log(f"spin-up cycle {k}: WARNING the periodic soil solve left a relative residual of "
+                f"{info['max_residual']:.1e} (> {PERIODIC_RTOL:g}) in at least one cell")
         model.disable_recording()
         if ad and k == cfg.ad_cycles:
             exit_ad(model, state)
