@@ -8,7 +8,7 @@ cyclo-stationary state X* = M X* + c of those daily maps (``model.periodic``; Qu
 1. the record *is* the model's soil update: replaying it (``apply_cycle_carbon``, ``apply_cycle_litter_n``)
    from the cycle's start reproduces the model's end-of-cycle soil;
 2. without feedback of the soil on the record (carbon only, ``fun-lite``), X* is a fixed point of the full
-   model rerun from the same physics and vegetation (the test this file held for the former cycle-mean matrix
+   model rerun from the same physics and vegetation (the test this file held for the former cycle-mean
    solve, spec §5.7);
 3. with the coupled N cycle the soil feeds back on the record (more SOM → more mineral N → N-limited
    decomposition and plant growth change), so X* is a fixed point only for the slow pools it exists for.

@@ -1,10 +1,10 @@
 """The cyclo-stationary soil solve (``model.periodic``) against independent numpy constructions.
 
 Over a forcing cycle of N days a daily affine map x_{d+1} = A_d x_d + b_d composes to X_N = M X_0 + c with the
-monodromy matrix M = A_{N−1} ⋯ A_0 and c = Σ_d A_{N−1} ⋯ A_{d+1} b_d; the periodic state solves (I − M) X* = c
-(Qu et al. 2018, Biogeosciences 15:3967, eq. 6–8; Xia et al. 2012 for the matrix form of the cascade). Here M
+monodromy M = A_{N−1} ⋯ A_0 and c = Σ_d A_{N−1} ⋯ A_{d+1} b_d; the periodic state solves (I − M) X* = c
+(Qu et al. 2018, Biogeosciences 15:3967; Xia et al. 2012 for the cascade in that form). Here M
 and c are built by explicit dense products and (I − M) X* = c is solved with ``numpy.linalg.solve``; the code
-under test never sees a matrix (it applies the daily maps to vectors and solves with GMRES).
+under test never builds M (it applies the daily maps to vectors and solves with GMRES).
 
 The carbon cascade of the reference is written out from the table of clm5_spec.md §5.3 (CLM5.0
 ``init_decompcascade_bgc``): path fractions and respired fractions per transition, the texture term
@@ -58,9 +58,10 @@ def _two_pool_matrices(lam1, lam2, f):
 @pytest.mark.reference
 @pytest.mark.parametrize("n", [365, 730])
 def test_periodic_state_of_two_pool_system_matches_monodromy_solve(n):
-    """x_{d+1} = (I − Λ_d) x_d + T_d x_d + u_d over N days: ``periodic_state`` (GMRES, matrix-free) recovers
-    the x_0 of (I − M) x_0 = c, M = Π_d A_d and c = Σ_d (Π_{e>d} A_e) u_d by explicit products, to relative
-    1e-8, and one more pass of the cycle from it returns to it (relative 1e-8): the state is periodic."""
+    """x_{d+1} = (I − Λ_d) x_d + T_d x_d + u_d over N days: ``periodic_state`` (GMRES on the map itself)
+    recovers the x_0 of (I − M) x_0 = c, M = Π_d A_d and c = Σ_d (Π_{e>d} A_e) u_d by explicit products, to
+    relative 1e-8, and one more pass of the cycle from it returns to it (relative 1e-8): the state is
+    periodic."""
     lam1, lam2, f, u = _two_pool_cycle(n)
     a = _two_pool_matrices(lam1, lam2, f)
     m = np.eye(2)
@@ -96,7 +97,7 @@ def _spec_texture(sand: float) -> tuple[float, float]:
     return t, 0.004 / (1.0 - t)
 
 
-def _spec_cascade_matrix(lam: np.ndarray, t: float, f13: float) -> np.ndarray:
+def _spec_cascade_map(lam: np.ndarray, t: float, f13: float) -> np.ndarray:
     """The daily decomposition map of one layer, new = (I − Λ + T Λ) c, from the table of spec §5.3.
 
     Row = receiver, column = donor; the donor loses λ_i c_i, the receiver gains (1 − rf_k) pf_k λ_i c_i."""
@@ -137,7 +138,7 @@ def _hand_record(ndays: int, nlev: int, seed: int, diff: float = 0.0) -> np.ndar
     return rec
 
 
-def _implicit_mixing_matrix(diff: np.ndarray, dz: np.ndarray, z: np.ndarray, dt: float) -> np.ndarray:
+def _implicit_mixing_map(diff: np.ndarray, dz: np.ndarray, z: np.ndarray, dt: float) -> np.ndarray:
     """Inverse of the implicit diffusion operator,
     Δz_j (C'_j − C_j)/Δt = D_{j−1/2}(C'_{j−1} − C'_j)/(z_j − z_{j−1})
     − D_{j+1/2}(C'_j − C'_{j+1})/(z_{j+1} − z_j), zero flux at both ends (spec §5.5, central diffusion)."""
@@ -163,11 +164,11 @@ def _daily_maps(rec: np.ndarray, t: float, f13: float, dz: np.ndarray, z: np.nda
     for d in range(ndays):
         b = np.zeros((n, n))
         for j in range(nlev):
-            bj = _spec_cascade_matrix(rec[d, REC_LAM0:REC_LAM0 + NDECOMP, j], t, f13)
+            bj = _spec_cascade_map(rec[d, REC_LAM0:REC_LAM0 + NDECOMP, j], t, f13)
             idx = np.arange(NDECOMP) * nlev + j
             b[np.ix_(idx, idx)] = bj
         v = np.zeros((n, n))
-        mix = _implicit_mixing_matrix(rec[d, REC_DIFF], dz, z, DAY_S)
+        mix = _implicit_mixing_map(rec[d, REC_DIFF], dz, z, DAY_S)
         for i in range(NDECOMP):
             v[i * nlev:(i + 1) * nlev, i * nlev:(i + 1) * nlev] = mix
         maps[d] = v @ b
@@ -214,7 +215,7 @@ def test_apply_cycle_carbon_single_layer_matches_spec_cascade(with_inputs, sand)
     for d in range(365):
         if with_inputs:
             c[:4] += r[d, REC_INC0:REC_INC0 + 4, 0]
-        c = _spec_cascade_matrix(r[d, REC_LAM0:REC_LAM0 + NDECOMP, 0], t, f13) @ c
+        c = _spec_cascade_map(r[d, REC_LAM0:REC_LAM0 + NDECOMP, 0], t, f13) @ c
     got = _run_code(rec, t, f13, dz, z, c0, with_inputs)
     np.testing.assert_allclose(got, c, rtol=1e-12)
     assert np.abs(got - c0).max() > 1.0          # the cycle moved the pools: the comparison is not trivial
