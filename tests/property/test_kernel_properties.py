@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from tpcarbon.constants import DENH2O, DENICE, HFUS, O2_MOLAR, TFRZ
 from tpcarbon.errors import ModelError
 from tpcarbon.experiments.spinup import carbon_stocks
-from tpcarbon.model.bgc import soil_bgc_day
+from tpcarbon.model.bgc import ad_factor, soil_bgc_day
 from tpcarbon.model.columns import LAYER_DZ, LAYER_Z, LAYER_ZI
 from tpcarbon.model.driver import LUNA_UNSET_SLOTS, Model, base_rates
-from tpcarbon.model.state import A_IN_CWD, A_XI, NACC, NSPIN, XSMRPOOL
+from tpcarbon.model.state import A_IN_CWD, A_XI, NACC, NREC, REC_DIFF, REC_INC0, REC_LAM0, XSMRPOOL
 from tpcarbon.params.fixed import (
     C4_KP_RATIO,
     C4_QUANTUM_EFF,
@@ -381,12 +381,14 @@ def test_decomposition_cascade_keeps_pools_non_negative_and_conserves_carbon(c, 
 @settings(max_examples=150, deadline=None)
 @given(soil=vec(0.0, 2.0e4, bgc.NDECOMP * NLEVSOI), inputs=vec(0.0, 50.0, 4 * NLEVSOI),
        xi=vec(0.0, 3.0, NLEVSOI), nsteps=st.integers(1, 48), sand=fin(0.0, 100.0),
-       altmax=fin(0.0, 5.0), altmax_last=fin(0.0, 5.0), ad_mode=st.booleans())
+       altmax=fin(0.0, 5.0), altmax_last=fin(0.0, 5.0), ad_mode=st.booleans(), spin_on=st.booleans())
 def test_daily_soil_bgc_keeps_pools_non_negative_and_closes_carbon(soil, inputs, xi, nsteps, sand, altmax,
-                                                                   altmax_last, ad_mode):
+                                                                   altmax_last, ad_mode, spin_on):
     """One day of soil BGC (spec §5.3-§5.7): litter inputs, exact-exponential decomposition of every pool in
     every layer (any rate, AD factors included), then implicit vertical mixing (conservative, zero flux at both
-    ends). Column carbon closes, Σ_j (C_after − C_before − I)_j Δz_j + HR = 0, and every pool stays ≥ 0."""
+    ends). Column carbon closes, Σ_j (C_after − C_before − I)_j Δz_j + HR = 0, and every pool stays ≥ 0.
+    With the spin-up record on, the day's row holds the inputs, loss fractions λ = 1 − e^{−kΔt} ∈ [0, 1] and
+    the mixing coefficient (≥ 0, not AD-scaled) that ``model.periodic`` replays; off, it is left untouched."""
     soilc = soil.reshape(bgc.NDECOMP, NLEVSOI).copy()
     acc = np.zeros((NACC, NLEVSOI))
     acc[A_IN_CWD:A_IN_CWD + 4] = inputs.reshape(4, NLEVSOI)
@@ -396,14 +398,31 @@ def test_daily_soil_bgc_keeps_pools_non_negative_and_closes_carbon(soil, inputs,
     added = (acc[A_IN_CWD:A_IN_CWD + 4] * dz).sum()
     texture_t, f13 = bgc.calc_texture_t(sand)
     fdepth = np.array([bgc.calc_depth_scalar(z, SP.decomp_depth_efolding) for z in LAYER_Z[:NLEVSOI]])
-    hl, hs = soil_bgc_day(soilc, acc, np.zeros((NSPIN, NLEVSOI)), float(nsteps), BASE_K, fdepth,
+    rec = np.full((NREC, NLEVSOI), -1.0, dtype=np.float32)
+    hl, hs = soil_bgc_day(soilc, acc, rec, float(nsteps), BASE_K, fdepth,
                           texture_t, f13, bgc.calc_ad_latitude_factor(31.0), altmax, altmax_last, LAYER_DZ,
-                          LAYER_Z, LAYER_ZI, NLEVSOI, SP, ad_mode, False, np.zeros((8, NLEVSOI)))
+                          LAYER_Z, LAYER_ZI, NLEVSOI, SP, ad_mode, spin_on, np.zeros((8, NLEVSOI)))
     after = (soilc * dz).sum()
     assert (soilc >= 0.0).all(), soilc.min()
     assert hl >= 0.0 and hs >= 0.0
     assert after + hl + hs == pytest.approx(before + added, rel=1e-12, abs=1e-9)
     assert (acc == 0.0).all()
+    if not spin_on:
+        assert (rec == -1.0).all()
+        return
+    # the record is float32: relative rounding 6e-8, underflow below 1e-38
+    np.testing.assert_allclose(rec[REC_INC0:REC_INC0 + 4], inputs.reshape(4, NLEVSOI), rtol=1e-6, atol=1e-30)
+    lam = rec[REC_LAM0:REC_LAM0 + bgc.NDECOMP]
+    assert ((lam >= 0.0) & (lam <= 1.0)).all()
+    ad_lat = bgc.calc_ad_latitude_factor(31.0)
+    fac = np.array([ad_factor(i, SP, ad_lat) if ad_mode else 1.0 for i in range(bgc.NDECOMP)])
+    expected = -np.expm1(-np.outer(BASE_K * fac, xi * fdepth) * 86400.0)       # λ = 1 − e^{−k ξ f_D a Δt}
+    np.testing.assert_allclose(lam, expected, rtol=1e-6, atol=1e-30)
+    diff = np.zeros(NLEVSOI)
+    bgc.calc_som_diffusivity(altmax, altmax_last, LAYER_ZI, NLEVSOI, SP.som_diffus, SP.cryoturb_diffusion_k,
+                             SP.max_altdepth_cryoturbation, diff)
+    assert (diff >= 0.0).all()
+    np.testing.assert_allclose(rec[REC_DIFF], diff, rtol=1e-6, atol=1e-30)     # not AD-scaled
 
 
 # ============================================================================ autotrophic respiration (spec §4.3)

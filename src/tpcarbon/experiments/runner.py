@@ -6,7 +6,8 @@ Steps (each skipped when its output exists and was made by the same configuratio
 2. forcing: the embedded generator writes CMFD-layout files that are read back through the
    CMFD reader (or the user's CMFD/CF files are opened), then cached as a Zarr store tuned
    for the run;
-3. spin-up (AD + matrix) → ``spinup/restart.nc`` and ``spinup/spinup.csv``;
+3. spin-up (physics first, then the exact periodic soil state; ``experiments.spinup``) →
+   ``spinup/restart.nc`` and ``spinup/spinup.csv``;
 4. experiments from the restart: S1 (control), S2–S4 (temperature, precipitation, shortwave
    held at their 1979–2018 climatology, on the fly), and the SSP runs, which continue from
    the end of S1 on the repeated historical forcing plus monthly anomalies and the

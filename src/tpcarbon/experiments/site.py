@@ -6,8 +6,8 @@
    FLUXNET2015/ONEFlux or europe-fluxdata, gaps filled and counted, missing wind and longwave
    estimated with a warning);
 2. build a one-cell domain with the chosen CLM PFT (name or unambiguous prefix);
-3. spin up by cycling the site's years (AD + matrix, as the gridded runs) with CO2 from the
-   file or the bundled table;
+3. spin up by cycling the site's years (physics first, then the exact periodic soil state, as the
+   gridded runs: ``experiments.spinup``) with CO2 from the file or the bundled table;
 4. run the years once more at the file's step (``dt`` 1800 or 3600 s, no photosynthesis
    sub-steps), one chunk per day;
 5. compute the two baselines from the same forcing (``analysis.site_skill``: MOD17 light-use
