@@ -711,7 +711,7 @@ def _replace(path: Path, old: str, new: str) -> None:
 @pytest.mark.parametrize("old,new,text,variable", [
     ("resolution = 1.0", "resolutoin = 1.0", "did you mean 'resolution'", "region.resolutoin"),   # unknown key
     ("[spinup]", "[spinnup]", "did you mean 'spinup'", "spinnup"),                                # unknown table
-    ("max_years = 100", 'max_years = "a hundred"', "expected an integer", "spinup.max_years"),     # wrong type
+    ("max_years = 40", 'max_years = "forty"', "expected an integer", "spinup.max_years"),     # wrong type
 ])
 def test_study_file_mistakes_name_the_key_and_the_fix(study_file, old, new, text, variable):
     from tpcarbon.experiments.study import load_study

@@ -246,7 +246,7 @@ def run_physics_cycle(model: Model, state: State, source: ForcingSource, y0: int
 
 
 def deep_mean_shift(tmean: np.ndarray, tmin: np.ndarray, tmax: np.ndarray, first_layer: int) -> np.ndarray:
-    """Temperature shift [K] per layer that makes the cycle-mean temperature uniform below the active zone.
+    r"""Temperature shift [K] per layer that makes the cycle-mean temperature uniform below the active zone.
 
     With a zero-flux bottom boundary the periodic state has no mean heat flux below the deepest layer that freezes
     and thaws within the cycle, and its conductivity is constant there, so the cycle-mean temperature is uniform

@@ -276,7 +276,7 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
 
 @njit(cache=True, nogil=True, error_model="numpy")
 def supplement_mineral_n(soiln, pot, plant_demand, uptake_prof, dz, nlev, day_s):
-    """Top each layer's NH4 up so that the day's plant demand, potential immobilisation and nitrification can all
+    r"""Top each layer's NH4 up so that the day's plant demand, potential immobilisation and nitrification can all
     be met (CLM ``suplnitro = 'ALL'``, ``SoilBiogeochemCompetitionMod``; in place).
 
     .. math:: S_j = \max\left(0,\; (D\,u_j + I_j + F_{nit,j})\,\Delta t - NH_{4,j} - NO_{3,j}\right)

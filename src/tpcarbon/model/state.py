@@ -130,7 +130,8 @@ NCOL = 27
 COL_NAMES = ("snow_w", "snow_h", "snow_t", "t10", "prec10", "annavg_t2m", "ann_tsum", "ann_n", "altmax",
              "altmax_lastyear", "nalt_lastyear", "prev_dayl", "dayl", "day_n", "spin_ndays", "pco2_240",
              "po2_240", "pbot240", "runmean_n", "snow_age", "qdrai_day", "qsurf_day", "annet", "annet_n",
-             "et_day", "fpi")
+             "et_day", "fpi", "n_supplement")
+assert len(COL_NAMES) == NCOL
 
 # ---------------------------------------------------------------- soil nitrogen (per layer, g N m-3)
 #: rows 0-6: N of the decomposing pools CWD, L1, L2, L3, S1, S2, S3 (same order as ``soilc``);
