@@ -32,6 +32,7 @@ from numba import njit
 from tpcarbon.constants import CPAIR, EPS_H2O, HVAP, O2_MOLAR, RGAS, STEFAN, UMOL_C_TO_G_C
 from tpcarbon.params.fixed import (
     C4_KP_RATIO,
+    CS_DENSE,
     DAYL_FACTOR_MIN,
     GS_MIN_UMOL,
     ITMAX,
@@ -73,9 +74,12 @@ from tpcarbon.params.pft import (
     PFT_XL,
     PFT_Z0MR,
 )
-from tpcarbon.physics.atmosphere import calc_desat_dt, calc_esat
+from tpcarbon.physics.atmosphere import calc_esat_and_derivative
 from tpcarbon.physics.photosynthesis import (
-    calc_c3_temperature_factors,
+    _c3_temperature_factors,
+    calc_c3_acclimation,
+    calc_c3_rd_temperature_factor,
+    calc_c4_rd_temperature_factor,
     calc_c4_temperature_factors,
     calc_leaf_c3,
     calc_leaf_c4,
@@ -93,20 +97,23 @@ from tpcarbon.physics.surface_layer import (
     calc_canopy_longwave_fluxes,
     calc_canopy_roughness_sparse,
     calc_conductance_weights,
-    calc_friction_velocity_mo,
+    _litter_resistance,
+    _undercanopy_resistance,
+    calc_canopy_gap,
+    calc_friction_velocity_2m,
+    calc_friction_velocity_one_height,
+    calc_litter_opacity,
     calc_ground_fluxes_under_canopy,
     calc_ground_vapour_conductance,
     calc_leaf_evaporation_fraction,
     calc_leaf_iteration_converged,
     calc_leaf_temperature_step,
-    calc_litter_resistance,
     calc_obukhov_length_init,
     calc_obukhov_length_update,
     calc_obukhov_sign_guard,
     calc_rppdry,
     calc_t_ref2m,
     calc_thm,
-    calc_undercanopy_resistance,
     calc_vegetation_emissivity,
 )
 from tpcarbon.physics.luna import calc_luna_acc240_day, calc_luna_daily_update
@@ -144,9 +151,16 @@ def qsat_and_derivative(tk, pres):
 
     with e_s of ``physics.atmosphere.calc_esat`` (Murray 1967, departure D14 from CLM's ``QSatMod``).
     """
-    es = calc_esat(tk)
+    qs, dqs, _ = qsat_esat_and_derivative(tk, pres)
+    return qs, dqs
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def qsat_esat_and_derivative(tk, pres):
+    """:func:`qsat_and_derivative` and e_s(T) [Pa], from one evaluation of e_s."""
+    es, des = calc_esat_and_derivative(tk)
     den = pres - (1.0 - EPS_H2O) * es
-    return EPS_H2O * es / den, EPS_H2O * pres / (den * den) * calc_desat_dt(tk)
+    return EPS_H2O * es / den, EPS_H2O * pres / (den * den) * des, es
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
@@ -224,13 +238,20 @@ def patch_capacities(ip, pft, c3, n_area, t10, dayl, dayl_max, vcmx25_luna, jmx2
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
+def _leaf_dark(rd25c, fr, btran, g0):
+    """A leaf without absorbed PAR: A_g = 0, R_d, g_s = max(β g0, 1) (CLM ``PhotosynthesisMod.F90`` l.1590-1603:
+    ag = 0, an = −lmr_z, rs = min(rsmax0, cf/bbb) with bbb = max(β g0, 1))."""
+    return 0.0, rd25c * fr * btran, max(btran * g0, GS_MIN_UMOL)
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
 def _leaf(c3, day, par, lai, v25, j25, t25, rd25c, fv, fj, fp, fr, kc, ko, gst, btran, oi, ca, pa, g0, g1, ci_ratio,
           vpd, gb):
     """Gross assimilation, respiration and stomatal conductance of one leaf class [µmol m-2 s-1]."""
+    if not day or lai <= 0.0 or par <= 0.0:
+        return _leaf_dark(rd25c, fr, btran, g0)
     rd = rd25c * fr * btran
     gs_night = max(btran * g0, GS_MIN_UMOL)
-    if not day or lai <= 0.0 or par <= 0.0:
-        return 0.0, rd, gs_night
     if c3:
         ag, _, gs = calc_leaf_c3(v25 * fv * btran, j25 * fj, t25 * fp, rd, kc, ko, gst, oi, ca, pa, ci_ratio, g0,
                                  g1, vpd, gb, par, THETA_CJ_C3, THETA_IP)
@@ -334,7 +355,11 @@ def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, pa
     rd_sun25 = rd25 * c_sun * rd_sparse * light
     rd_sha25 = rd25 * c_sha * rd_sparse * light
     t_veg = t_veg0
-    qsatl, qsatldt = qsat_and_derivative(t_veg, forc_pbot)
+    qsatl, qsatldt, esat_tv = qsat_esat_and_derivative(t_veg, forc_pbot)
+    # terms constant within the iteration (each computed exactly as the per-pass kernels would)
+    gap = calc_canopy_gap(elai, esai)
+    litter = calc_litter_opacity(snow_depth)
+    accl = calc_c3_acclimation(t10) if c3 else (0.0, 0.0, 0.0, 0.0, 0.0)
     taf = (t_grnd + thm) / 2.0
     qaf = (forc_q + qg) / 2.0
     ur = max(wind, WIND_MIN)
@@ -343,13 +368,14 @@ def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, pa
     delq = qg - qaf
     dthv = dth * (1.0 + VIRTUAL_COEF * forc_q) + VIRTUAL_COEF * forc_t * dqh
     zldis = hgt - displa
+    log_z = math.log(zldis / z0mv)
     um, obu = calc_obukhov_length_init(ur, thv, dthv, zldis, z0mv)
     itlef = 0
     del_now = 0.0
     efeb = 0.0
     obuold = 0.0
     nmozsgn = 0
-    ustar = temp1 = temp12m = 0.0
+    ustar = temp1 = 0.0
     wta = wtl = wtg = wtaq = wtlq = wtgq = 0.0
     dt_veg = 0.0
     tlbef = t_veg
@@ -363,32 +389,39 @@ def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, pa
     t_ps = -1.0
     eah_ps = -1.0
     rb_ps = -1.0
+    obu_pass = obu
     while itlef <= ITMAX:
-        ustar, temp1, temp2, temp12m, _ = calc_friction_velocity_mo(um, obu, zldis, zldis, zldis, z0mv, z0mv, z0mv)
+        ustar, temp1 = calc_friction_velocity_one_height(um, obu, zldis, z0mv, log_z)
+        temp2 = temp1
+        obu_pass = obu
         tlbef = t_veg
         del_prev = del_now
         ram, rah1, raw1 = calc_aerodynamic_resistances(ustar, um, temp1, temp2)
         uaf = calc_canopy_air_wind(um, ram)
         rb = 1.0 / (LEAF_BL_COEF * math.sqrt(uaf / dleaf))
-        rah2, _ = calc_undercanopy_resistance(uaf, z0mg, elai, esai, htop, taf, t_grnd, False)
+        rah2, _ = _undercanopy_resistance(uaf, z0mg, gap, CS_DENSE)
         # ---- photosynthesis and stomatal resistance at the current T_v and canopy-air humidity
-        esat_tv = calc_esat(t_veg)
         eah = forc_pbot * qaf / EPS_H2O
         rhaf = eah / esat_tv
         if (abs(t_veg - t_ps) > PS_RECALC_DT or abs(eah - eah_ps) > PS_RECALC_DE
                 or abs(rb - rb_ps) > PS_RECALC_DRB * rb):
-            vpd = max(esat_tv - min(eah, esat_tv), 50.0)
-            gb = cf / rb
-            if c3:
-                fv, fj, fp, fr, kc, ko, gst = calc_c3_temperature_factors(t_veg, t10, forc_pbot)
-            else:
-                fv, fj, fr = calc_c4_temperature_factors(t_veg)
-                fp = kc = ko = gst = 0.0
-            ci_ratio = calc_medlyn_ci(1.0, g1, vpd)
-            ag_sun, rdl_sun, gs_sun = _leaf(c3, day, parsun, laisun, vs, js, ps, rd_sun25, fv, fj, fp, fr, kc, ko,
-                                            gst, btran, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
-            ag_sha, rdl_sha, gs_sha = _leaf(c3, day, parsha, laisha, vh, jh, ph, rd_sha25, fv, fj, fp, fr, kc, ko,
-                                            gst, btran, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+            if day:
+                vpd = max(esat_tv - min(eah, esat_tv), 50.0)
+                gb = cf / rb
+                if c3:
+                    fv, fj, fp, fr, kc, ko, gst = _c3_temperature_factors(t_veg, forc_pbot, accl)
+                else:
+                    fv, fj, fr = calc_c4_temperature_factors(t_veg)
+                    fp = kc = ko = gst = 0.0
+                ci_ratio = calc_medlyn_ci(1.0, g1, vpd)
+                ag_sun, rdl_sun, gs_sun = _leaf(c3, day, parsun, laisun, vs, js, ps, rd_sun25, fv, fj, fp, fr, kc,
+                                                ko, gst, btran, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+                ag_sha, rdl_sha, gs_sha = _leaf(c3, day, parsha, laisha, vh, jh, ph, rd_sha25, fv, fj, fp, fr, kc,
+                                                ko, gst, btran, oi, ca, forc_pbot, g0, g1, ci_ratio, vpd, gb)
+            else:                       # no light: only dark respiration depends on T_v (CLM l.1590-1603)
+                fr = calc_c3_rd_temperature_factor(t_veg) if c3 else calc_c4_rd_temperature_factor(t_veg)
+                ag_sun, rdl_sun, gs_sun = _leaf_dark(rd_sun25, fr, btran, g0)
+                ag_sha, rdl_sha, gs_sha = _leaf_dark(rd_sha25, fr, btran, g0)
             t_ps = t_veg
             eah_ps = eah
             rb_ps = rb
@@ -403,13 +436,13 @@ def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, pa
         rpp, _ = calc_leaf_evaporation_fraction(efpot, rppdry, fwet, btran, h2ocan, dt, 0.0, False)
         wtaq = 1.0 / raw1
         wtlq = lsai / rb * rpp
-        rdl = calc_litter_resistance(snow_depth, uaf)
+        rdl = _litter_resistance(litter, uaf)
         wtgq = calc_ground_vapour_conductance(rah2, rdl, soilresis, 1.0, delq, True)
         dt_veg, del_now, sh, ev, tran, efe, _, _ = calc_leaf_temperature_step(
             tlbef, qsatl, qsatldt, sabv, air, bir, cir, lw_grnd4, forc_rho, wta, wtl, wtg, wtaq, wtlq, wtgq,
             thm, t_grnd, qg, forc_q, efeb, rpp, rppdry, btran, h2ocan, dt, 0.0, False)
         t_veg = tlbef + dt_veg
-        qsatl, qsatldt = qsat_and_derivative(t_veg, forc_pbot)
+        qsatl, qsatldt, esat_tv = qsat_esat_and_derivative(t_veg, forc_pbot)
         taf, qaf, dth, dqh, delq = calc_canopy_air_state(t_grnd, thm, t_veg, qsatl, qg, forc_q, wta, wtl, wtg,
                                                          wtaq, wtlq, wtgq)
         obu, um, _, _, _ = calc_obukhov_length_update(ustar, temp1, temp2, dth, dqh, forc_q, forc_t, thv, zldis,
@@ -425,7 +458,7 @@ def canopy_fluxes(ip, pft, c3, elai, esai, htop, btran, caps, rd_sparse, day, pa
     tb3 = tlbef * tlbef * tlbef
     err = sabv + air + bir * tb3 * (tlbef + 4.0 * dt_veg) + cir * lw_grnd4 - sh - HVAP * ev
     dlrad, ulrad = calc_canopy_longwave_fluxes(forc_lw, emv, emg, tlbef, dt_veg, lw_grnd4)
-    t2m = calc_t_ref2m(thm, dth, temp1, temp12m)
+    t2m = calc_t_ref2m(thm, dth, temp1, calc_friction_velocity_2m(obu_pass, z0mv))
     gpp = (ag_sun * laisun + ag_sha * laisha) * UMOL_C_TO_G_C
     lmr = (rdl_sun * laisun + rdl_sha * laisha) * UMOL_C_TO_G_C
     return (t_veg, sh, ev, tran, hg, eg, cgrnds, cgrndl, dlrad, ulrad, gpp, lmr, t2m, err, float(itlef), rb,

@@ -83,12 +83,25 @@ def calc_desat_dt(tk):
     >>> round(calc_desat_dt(293.15), 1)
     144.7
     """
+    return calc_esat_and_derivative(tk)[1]
+
+
+@kernel
+def calc_esat_and_derivative(tk):
+    """:func:`calc_esat` and :func:`calc_desat_dt` with one exponential [Pa, Pa K-1].
+
+    Examples
+    --------
+    >>> [round(x, 1) for x in calc_esat_and_derivative(293.15)]
+    [2337.1, 144.7]
+    """
+    es = calc_esat(tk)
     tc = tk - TFRZ
     if tc >= 0.0:
         a, b = ESAT_WATER
     else:
         a, b = ESAT_ICE
-    return calc_esat(tk) * a * b / (tc + b) ** 2
+    return es, es * a * b / (tc + b) ** 2
 
 
 @kernel

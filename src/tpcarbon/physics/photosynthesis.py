@@ -151,8 +151,27 @@ def calc_high_temp_factor(tk, hd, se):
     >>> round(calc_high_temp_factor(298.15, 200000.0, 650.0), 6)
     1.0
     """
-    c = 1.0 + math.exp((-hd + se * T_REF25) / (RGAS * T_REF25))
-    return c / (1.0 + math.exp((-hd + se * tk) / (RGAS * tk)))
+    return _high_temp_factor(tk, hd, se, calc_high_temp_norm(hd, se))
+
+
+@kernel
+def calc_high_temp_norm(hd, se):
+    """Numerator of :func:`calc_high_temp_factor`, 1 + exp[(−ΔH_d + ΔS 298.15)/(R 298.15)] (CLM ``fth25``).
+
+    Depends on the acclimated entropy only, so the leaf-temperature iteration computes it once per call.
+
+    Examples
+    --------
+    >>> round(calc_high_temp_norm(200000.0, 650.0), 6)
+    1.000141
+    """
+    return 1.0 + math.exp((-hd + se * T_REF25) / (RGAS * T_REF25))
+
+
+@kernel
+def _high_temp_factor(tk, hd, se, norm):
+    """:func:`calc_high_temp_factor` with its numerator ``norm`` (:func:`calc_high_temp_norm`) given."""
+    return norm / (1.0 + math.exp((-hd + se * tk) / (RGAS * tk)))
 
 
 @kernel
@@ -550,16 +569,56 @@ def calc_c3_temperature_factors(tk, t10, pres):
     >>> [round(x, 4) for x in calc_c3_temperature_factors(298.15, 298.15, 100000.0)]
     [1.0, 1.0, 1.0, 1.0, 40.49, 27840.0, 4.275]
     """
+    return _c3_temperature_factors(tk, pres, calc_c3_acclimation(t10))
 
+
+@kernel
+def calc_c3_acclimation(t10):
+    """The parts of :func:`calc_c3_temperature_factors` that depend on T10 only (computed once per call).
+
+    Returns
+    -------
+    (float, float, float, float, float)
+        ΔS_v, ΔS_j [J mol-1 K-1] and the ``fth25`` numerators of V_cmax, J_max and TPU [-].
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in calc_c3_acclimation(298.15)][:2]
+    [652.34, 648.45]
+    """
     sv, sj = calc_acclimation_entropy(t10)
-    fv = calc_arrhenius(tk, HA_VCMAX) * calc_high_temp_factor(tk, HD_VCMAX, sv)
-    fj = calc_arrhenius(tk, HA_JMAX) * calc_high_temp_factor(tk, HD_JMAX, sj)
-    fp = calc_arrhenius(tk, HA_TPU) * calc_high_temp_factor(tk, HD_TPU, sv)
-    fr = calc_arrhenius(tk, HA_RD) * calc_high_temp_factor(tk, HD_RD, SE_RD)
+    return (sv, sj, calc_high_temp_norm(HD_VCMAX, sv), calc_high_temp_norm(HD_JMAX, sj),
+            calc_high_temp_norm(HD_TPU, sv))
+
+
+@kernel
+def _c3_temperature_factors(tk, pres, accl):
+    """:func:`calc_c3_temperature_factors` with the T10 parts ``accl`` (:func:`calc_c3_acclimation`) given."""
+    sv, sj, nv, nj, npu = accl
+    fv = calc_arrhenius(tk, HA_VCMAX) * _high_temp_factor(tk, HD_VCMAX, sv, nv)
+    fj = calc_arrhenius(tk, HA_JMAX) * _high_temp_factor(tk, HD_JMAX, sj, nj)
+    if HA_TPU == HA_VCMAX and HD_TPU == HD_VCMAX:    # CLM5: TPU has the V_cmax temperature response
+        fp = fv
+    else:
+        fp = calc_arrhenius(tk, HA_TPU) * _high_temp_factor(tk, HD_TPU, sv, npu)
+    fr = calc_c3_rd_temperature_factor(tk)
     kc = KC25_COEF * pres * calc_arrhenius(tk, HA_KC)
     ko = KO25_COEF * pres * calc_arrhenius(tk, HA_KO)
     gs = GAMMA25_COEF * pres * calc_arrhenius(tk, HA_GAMMA)
     return fv, fj, fp, fr, kc, ko, gs
+
+
+@kernel
+def calc_c3_rd_temperature_factor(tk):
+    """Temperature multiplier of C3 leaf dark respiration, f(46390) f_H(150650, 490) (the ``fr`` of
+    :func:`calc_c3_temperature_factors`; all a dark leaf needs).
+
+    Examples
+    --------
+    >>> round(calc_c3_rd_temperature_factor(298.15), 6)
+    1.0
+    """
+    return calc_arrhenius(tk, HA_RD) * calc_high_temp_factor(tk, HD_RD, SE_RD)
 
 
 @kernel
@@ -591,8 +650,25 @@ def calc_c4_temperature_factors(tk):
     q = C4_Q10 ** ((tk - T_REF25) / Q10_SPAN)
     fv = q / ((1.0 + math.exp(C4_VCMAX_LOW[0] * (C4_VCMAX_LOW[1] - tk)))
               * (1.0 + math.exp(C4_VCMAX_HIGH[0] * (tk - C4_VCMAX_HIGH[1]))))
-    fr = q / (1.0 + math.exp(C4_RD_HIGH[0] * (tk - C4_RD_HIGH[1])))
-    return fv, q, fr
+    return fv, q, _c4_rd_factor(tk, q)
+
+
+@kernel
+def _c4_rd_factor(tk, q):
+    """f_R of :func:`calc_c4_temperature_factors` from its Q10 term q = 2^((T − 298.15)/10)."""
+    return q / (1.0 + math.exp(C4_RD_HIGH[0] * (tk - C4_RD_HIGH[1])))
+
+
+@kernel
+def calc_c4_rd_temperature_factor(tk):
+    """Temperature multiplier of C4 leaf dark respiration (the ``f_R`` of :func:`calc_c4_temperature_factors`).
+
+    Examples
+    --------
+    >>> round(calc_c4_rd_temperature_factor(298.15), 6)
+    1.0
+    """
+    return _c4_rd_factor(tk, C4_Q10 ** ((tk - T_REF25) / Q10_SPAN))
 
 
 @kernel
@@ -726,6 +802,58 @@ def _c4_residual(ci, vcmax, kp, rd, ca, pres, g0, g1, vpd, gb, par_abs, theta_cj
 
 
 @kernel
+def _gs_constants(g0, g1, gb, vpd):
+    """Invariants of :func:`calc_medlyn_gs_quadratic` within one c_i solve: g0 10^-6, (g0 10^-6)², 2 g0 10^-6,
+    g_b 10^-6 D_l, 1 − g1²/D_l (the same operations, so the fast residual is bit-identical)."""
+    d_l = max(vpd, MEDLYN_VPD_MIN) / 1000.0
+    g0m = g0 * 1.0e-6
+    return g0m, g0m * g0m, 2.0 * g0m, gb * 1.0e-6 * d_l, 1.0 - g1 * g1 / d_l
+
+
+@kernel
+def _gs_quadratic_pre(an, cs, pres, g0, g1, gsc):
+    """:func:`calc_medlyn_gs_quadratic` with the invariants ``gsc`` (:func:`_gs_constants`) given."""
+    if an <= 0.0:
+        return max(g0, 1.0)
+    g0m, g0m2, g0m_2, gbd, k1 = gsc
+    d = GS_CO2_RATIO * an * 1.0e-6 / (cs / pres)
+    b = -(2.0 * (g0m + d) + (g1 * d) ** 2 / gbd)
+    c = g0m2 + (g0m_2 + d * k1) * d
+    return 0.5 * (-b + math.sqrt(max(b * b - 4.0 * c, 0.0))) * 1.0e6
+
+
+@kernel
+def _ci_residual_pre(ci, ac, aj, ap, rd, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip):
+    """h(c_i) from given limiting rates (the c_i-dependent ones computed by the caller)."""
+    an = calc_colimitation(ac, aj, ap, theta_cj, theta_ip) - rd
+    cs = calc_cs(ca, an, pres, gb)
+    gs = _gs_quadratic_pre(an, cs, pres, g0, g1, gsc)
+    return max(cs - GS_CO2_RATIO * an * pres / gs, 1.0e-6) - ci
+
+
+@kernel
+def _c3_limits_pre(ci, vcmax, j, kco, gammastar, g8):
+    """A_c, A_j of :func:`calc_c3_limits` with J, K_c(1 + o_i/K_o) and 8Γ* given (bit-identical)."""
+    dc = max(ci - gammastar, 0.0)
+    return vcmax * dc / (ci + kco), j * dc / (4.0 * ci + g8)
+
+
+@kernel
+def _c3_residual_pre(ci, vcmax, j, ap, rd, kco, gammastar, g8, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip):
+    """:func:`_c3_residual` with the c_i-independent terms hoisted (J, K_c(1 + o_i/K_o), 8Γ*, 3 T_p and the
+    g_s-quadratic invariants): the same operations on the same values, hence bit-identical."""
+    ac, aj = _c3_limits_pre(ci, vcmax, j, kco, gammastar, g8)
+    return _ci_residual_pre(ci, ac, aj, ap, rd, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip)
+
+
+@kernel
+def _c4_residual_pre(ci, vcmax, aj, kp, rd, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip):
+    """:func:`_c4_residual` with the light-limited rate and the g_s-quadratic invariants hoisted."""
+    return _ci_residual_pre(ci, vcmax, aj, kp * ci / pres, rd, ca, pres, g0, g1, gb, gsc, theta_cj,
+                            theta_ip)
+
+
+@kernel
 def _illinois_step(x, hx, lo, hi, h_lo, h_hi, side):
     """One Illinois (modified false-position) update of a bracket [lo, hi] of a decreasing residual h.
 
@@ -811,25 +939,30 @@ def calc_leaf_c3(vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, ci_ratio
     # CLM's c_i equation c_i = c_s(A_n) - 1.6 A_n P / g_s(A_n, c_s), solved by false position (Illinois) on a
     # bracket: h(c_i) = c_i,new - c_i falls monotonically; at c_i -> 0 it is > 0 (respiring leaf), at the upper
     # bound c_a + R_d P (1.4/g_b + 1.6/g_0) it is <= 0. Starts from the Medlyn closed form c_a r.
+    # the c_i-independent terms of the residual, once per solve (_c3_residual_pre is bit-identical to
+    # _c3_residual)
+    j = calc_electron_transport(jmax, par_abs)
+    kco = kc * (1.0 + oi / ko)
+    g8 = 8.0 * gammastar
+    ap = 3.0 * tpu
+    gsc = _gs_constants(g0, g1, gb, vpd)
     lo = 1.0e-6
     hi = ca + rd * pres * (GB_CO2_RATIO / gb + GS_CO2_RATIO / max(g0, 1.0)) + 1.0e-3
     x = min(max(ca * ci_ratio, lo), hi)
-    h_lo = _c3_residual(lo, vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, g0, g1, vpd, gb, par_abs,
-                        theta_cj, theta_ip)
-    h_hi = _c3_residual(hi, vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, g0, g1, vpd, gb, par_abs,
-                        theta_cj, theta_ip)
+    h_lo = _c3_residual_pre(lo, vcmax, j, ap, rd, kco, gammastar, g8, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip)
+    h_hi = _c3_residual_pre(hi, vcmax, j, ap, rd, kco, gammastar, g8, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip)
     side = 0
     for _ in range(60):
-        hx = _c3_residual(x, vcmax, jmax, tpu, rd, kc, ko, gammastar, oi, ca, pres, g0, g1, vpd, gb, par_abs,
-                          theta_cj, theta_ip)
+        hx = _c3_residual_pre(x, vcmax, j, ap, rd, kco, gammastar, g8, ca, pres, g0, g1, gb, gsc, theta_cj,
+                              theta_ip)
         if abs(hx) < CI_TOL or hi - lo < CI_TOL:
             break
         x, lo, hi, h_lo, h_hi, side = _illinois_step(x, hx, lo, hi, h_lo, h_hi, side)
-    ac, aj, ap = calc_c3_limits(vcmax, jmax, tpu, kc, ko, gammastar, oi, x, par_abs)
+    ac, aj = _c3_limits_pre(x, vcmax, j, kco, gammastar, g8)
     ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
     an = ag - rd
     cs = calc_cs(ca, an, pres, gb)
-    return ag, an, calc_medlyn_gs_quadratic(an, cs, pres, g0, g1, gb, vpd)
+    return ag, an, _gs_quadratic_pre(an, cs, pres, g0, g1, gsc)
 
 
 @kernel
@@ -864,22 +997,20 @@ def calc_leaf_c4(vcmax, kp, rd, ca, pres, ci_ratio, g0, g1, vpd, gb, par_abs, th
     # CLM's c_i equation c_i = c_s(A_n) - 1.6 A_n P / g_s(A_n, c_s), solved by false position (Illinois) on a
     # bracket: h(c_i) = c_i,new - c_i falls monotonically; at c_i -> 0 it is > 0 (respiring leaf), at the upper
     # bound c_a + R_d P (1.4/g_b + 1.6/g_0) it is <= 0. Starts from the Medlyn closed form c_a r.
+    _, aj, _ = calc_c4_limits(vcmax, kp, 1.0, pres, par_abs)     # c_i-independent terms, once per solve
+    gsc = _gs_constants(g0, g1, gb, vpd)
     lo = 1.0e-6
     hi = ca + rd * pres * (GB_CO2_RATIO / gb + GS_CO2_RATIO / max(g0, 1.0)) + 1.0e-3
     x = min(max(ca * ci_ratio, lo), hi)
-    h_lo = _c4_residual(lo, vcmax, kp, rd, ca, pres, g0, g1, vpd, gb, par_abs,
-                        theta_cj, theta_ip)
-    h_hi = _c4_residual(hi, vcmax, kp, rd, ca, pres, g0, g1, vpd, gb, par_abs,
-                        theta_cj, theta_ip)
+    h_lo = _c4_residual_pre(lo, vcmax, aj, kp, rd, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip)
+    h_hi = _c4_residual_pre(hi, vcmax, aj, kp, rd, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip)
     side = 0
     for _ in range(60):
-        hx = _c4_residual(x, vcmax, kp, rd, ca, pres, g0, g1, vpd, gb, par_abs,
-                          theta_cj, theta_ip)
+        hx = _c4_residual_pre(x, vcmax, aj, kp, rd, ca, pres, g0, g1, gb, gsc, theta_cj, theta_ip)
         if abs(hx) < CI_TOL or hi - lo < CI_TOL:
             break
         x, lo, hi, h_lo, h_hi, side = _illinois_step(x, hx, lo, hi, h_lo, h_hi, side)
-    ac, aj, ap = calc_c4_limits(vcmax, kp, x, pres, par_abs)
-    ag = calc_colimitation(ac, aj, ap, theta_cj, theta_ip)
+    ag = calc_colimitation(vcmax, aj, kp * x / pres, theta_cj, theta_ip)
     an = ag - rd
     cs = calc_cs(ca, an, pres, gb)
-    return ag, an, calc_medlyn_gs_quadratic(an, cs, pres, g0, g1, gb, vpd)
+    return ag, an, _gs_quadratic_pre(an, cs, pres, g0, g1, gsc)

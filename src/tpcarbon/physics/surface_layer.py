@@ -188,15 +188,21 @@ def calc_profile_momentum(zldis, obu, z0m):
     >>> round(calc_profile_momentum(30.0, 1.0e9, 0.01), 6)   # neutral: ln(3000)
     8.006368
     """
+    return _profile_momentum(zldis, obu, z0m, math.log(zldis / z0m))
+
+
+@kernel
+def _profile_momentum(zldis, obu, z0m, log_z):
+    """:func:`calc_profile_momentum` with ``log_z`` = ln(zldis/z0m) given (constant within an iteration)."""
     zeta = zldis / obu
     if zeta < -MO_ZETA_M:
         return (math.log(-MO_ZETA_M * obu / z0m) - calc_psi_m_unstable(-MO_ZETA_M)
                 + calc_psi_m_unstable(z0m / obu)
                 + MO_VU_M_COEF * ((-zeta) ** MO_VU_EXP - MO_ZETA_M ** MO_VU_EXP))
     if zeta < 0.0:
-        return math.log(zldis / z0m) - calc_psi_m_unstable(zeta) + calc_psi_m_unstable(z0m / obu)
+        return log_z - calc_psi_m_unstable(zeta) + calc_psi_m_unstable(z0m / obu)
     if zeta <= 1.0:
-        return math.log(zldis / z0m) + MO_STABLE_BETA * zeta - MO_STABLE_BETA * z0m / obu
+        return log_z + MO_STABLE_BETA * zeta - MO_STABLE_BETA * z0m / obu
     return (math.log(obu / z0m) + MO_STABLE_BETA - MO_STABLE_BETA * z0m / obu
             + (MO_STABLE_BETA * math.log(zeta) + zeta - 1.0))
 
@@ -239,15 +245,21 @@ def calc_profile_scalar(zldis, obu, z0h):
     >>> round(calc_profile_scalar(30.0, 50.0, 0.01), 6)
     11.005368
     """
+    return _profile_scalar(zldis, obu, z0h, math.log(zldis / z0h))
+
+
+@kernel
+def _profile_scalar(zldis, obu, z0h, log_z):
+    """:func:`calc_profile_scalar` with ``log_z`` = ln(zldis/z0h) given (constant within an iteration)."""
     zeta = zldis / obu
     if zeta < -MO_ZETA_H:
         return (math.log(-MO_ZETA_H * obu / z0h) - calc_psi_h_unstable(-MO_ZETA_H)
                 + calc_psi_h_unstable(z0h / obu)
                 + MO_VU_H_COEF * (MO_ZETA_H ** (-MO_VU_EXP) - (-zeta) ** (-MO_VU_EXP)))
     if zeta < 0.0:
-        return math.log(zldis / z0h) - calc_psi_h_unstable(zeta) + calc_psi_h_unstable(z0h / obu)
+        return log_z - calc_psi_h_unstable(zeta) + calc_psi_h_unstable(z0h / obu)
     if zeta <= 1.0:
-        return math.log(zldis / z0h) + MO_STABLE_BETA * zeta - MO_STABLE_BETA * z0h / obu
+        return log_z + MO_STABLE_BETA * zeta - MO_STABLE_BETA * z0h / obu
     return (math.log(obu / z0h) + MO_STABLE_BETA - MO_STABLE_BETA * z0h / obu
             + (MO_STABLE_BETA * math.log(zeta) + zeta - 1.0))
 
@@ -296,6 +308,35 @@ def calc_friction_velocity_mo(um, obu, zldis_u, zldis_t, zldis_q, z0m, z0h, z0q)
     temp12m = VKC / calc_profile_scalar(REF2M_HEIGHT + z0h, obu, z0h)
     temp22m = VKC / calc_profile_scalar(REF2M_HEIGHT + z0q, obu, z0q)
     return ustar, temp1, temp2, temp12m, temp22m
+
+
+@kernel
+def calc_friction_velocity_one_height(um, obu, zldis, z0, log_z):
+    """u* and temp1 (= temp2) of :func:`calc_friction_velocity_mo` when wind, temperature and humidity share one
+    reference height and one roughness length (CLM's ``CanopyFluxes`` call), with ``log_z`` = ln(zldis/z0).
+
+    Bit-identical to ``calc_friction_velocity_mo(um, obu, zldis, zldis, zldis, z0, z0, z0)[:2]``; the 2-m factors
+    are needed only after the leaf iteration (:func:`calc_friction_velocity_2m`).
+
+    Examples
+    --------
+    >>> import math
+    >>> [round(x, 5) for x in calc_friction_velocity_one_height(3.0, -50.0, 30.0, 0.01, math.log(3000.0))]
+    [0.16819, 0.06155]
+    """
+    return VKC * um / _profile_momentum(zldis, obu, z0, log_z), VKC / _profile_scalar(zldis, obu, z0, log_z)
+
+
+@kernel
+def calc_friction_velocity_2m(obu, z0h):
+    """temp12m of :func:`calc_friction_velocity_mo`: k/F_h(2 + z0h, L, z0h) [-].
+
+    Examples
+    --------
+    >>> round(calc_friction_velocity_2m(-50.0, 0.01), 5)
+    0.07935
+    """
+    return VKC / calc_profile_scalar(REF2M_HEIGHT + z0h, obu, z0h)
 
 
 @kernel
@@ -875,12 +916,30 @@ def calc_undercanopy_resistance(uaf, z0mg, elai, esai, htop, taf, t_grnd, use_st
     >>> [round(x, 4) for x in calc_undercanopy_resistance(0.3, 0.01, 2.0, 0.5, 0.5, 280.0, 281.0, False)]
     [123.6945, 0.0269]
     """
-    w = math.exp(-(elai + esai))
-    csoilb = VKC / (ZW07_A * (z0mg * uaf / NU_AIR) ** ZW07_EXP)
+    w = calc_canopy_gap(elai, esai)
     csoilc = CS_DENSE
     if use_stability and (taf - t_grnd) > 0.0:
         ri = GRAV * htop * (taf - t_grnd) / (taf * uaf * uaf)
         csoilc = CS_DENSE / (1.0 + UNDERCAN_RIA * min(ri, UNDERCAN_RI_MAX))
+    return _undercanopy_resistance(uaf, z0mg, w, csoilc)
+
+
+@kernel
+def calc_canopy_gap(elai, esai):
+    """Canopy gap fraction W = exp(−(L + S)) of the under-canopy transfer coefficient [-].
+
+    Examples
+    --------
+    >>> round(calc_canopy_gap(2.0, 0.5), 6)
+    0.082085
+    """
+    return math.exp(-(elai + esai))
+
+
+@kernel
+def _undercanopy_resistance(uaf, z0mg, w, csoilc):
+    """:func:`calc_undercanopy_resistance` with the gap W and the dense-canopy coefficient given."""
+    csoilb = VKC / (ZW07_A * (z0mg * uaf / NU_AIR) ** ZW07_EXP)
     csoilcn = csoilb * w + csoilc * (1.0 - w)
     return 1.0 / (csoilcn * uaf), csoilcn
 
@@ -913,8 +972,26 @@ def calc_litter_resistance(snow_depth, uaf):
     >>> round(calc_litter_resistance(0.0, 0.3), 3)
     327.891
     """
+    return _litter_resistance(calc_litter_opacity(snow_depth), uaf)
+
+
+@kernel
+def _litter_resistance(opacity, uaf):
+    """:func:`calc_litter_resistance` with 1 − exp(−L_dl) (:func:`calc_litter_opacity`) given."""
+    return opacity / (LITTER_CD * uaf)
+
+
+@kernel
+def calc_litter_opacity(snow_depth):
+    """1 − exp(−L_dl), the numerator of :func:`calc_litter_resistance` (constant within the leaf iteration).
+
+    Examples
+    --------
+    >>> round(calc_litter_opacity(0.0), 6)
+    0.393469
+    """
     elai_dl = LITTER_LAI * (1.0 - min(snow_depth / LITTER_Z, 1.0))
-    return (1.0 - math.exp(-elai_dl)) / (LITTER_CD * uaf)
+    return 1.0 - math.exp(-elai_dl)
 
 
 @kernel
