@@ -4,7 +4,7 @@ Over a forcing cycle of N days a daily affine map x_{d+1} = A_d x_d + b_d compos
 monodromy M = A_{N−1} ⋯ A_0 and c = Σ_d A_{N−1} ⋯ A_{d+1} b_d; the periodic state solves (I − M) X* = c
 (Qu et al. 2018, Biogeosciences 15:3967; Xia et al. 2012 for the cascade in that form). Here M
 and c are built by explicit dense products and (I − M) X* = c is solved with ``numpy.linalg.solve``; the code
-under test never builds M (it applies the daily maps to vectors and solves with GMRES).
+under test builds I − M column by column by applying its own daily maps to unit vectors (LU solve).
 
 The carbon cascade of the reference is written out from the table of clm5_spec.md §5.3 (CLM5.0
 ``init_decompcascade_bgc``): path fractions and respired fractions per transition, the texture term
@@ -58,7 +58,7 @@ def _two_pool_matrices(lam1, lam2, f):
 @pytest.mark.reference
 @pytest.mark.parametrize("n", [365, 730])
 def test_periodic_state_of_two_pool_system_matches_monodromy_solve(n):
-    """x_{d+1} = (I − Λ_d) x_d + T_d x_d + u_d over N days: ``periodic_state`` (GMRES on the map itself)
+    """x_{d+1} = (I − Λ_d) x_d + T_d x_d + u_d over N days: ``periodic_state`` (dense solve built from the map itself)
     recovers the x_0 of (I − M) x_0 = c, M = Π_d A_d and c = Σ_d (Π_{e>d} A_e) u_d by explicit products, to
     relative 1e-8, and one more pass of the cycle from it returns to it (relative 1e-8): the state is
     periodic."""

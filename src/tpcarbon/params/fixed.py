@@ -201,8 +201,6 @@ PC_BETA = 0.139
 ICE_IMPEDANCE = 6.0
 #: Residual liquid water content kept in a layer [m3 m-3] (CLM ``watmin`` = 0.01 mm; here a volumetric floor).
 WATMIN_VOL = 1.0e-4
-#: Lee & Pielke (1992) soil evaporation β relative to field capacity (CLM4.0; departure from CLM5's DSL).
-EVAP_FC_FRACTION = 0.75
 #: Saturated-fraction runoff f_sat = f_max exp(−0.5 f_over z_wt) simplified: f_max, decay [m-1].
 FSAT_MAX = 0.3
 
@@ -234,10 +232,6 @@ SNOW_COMPACT_TFAC = 0.04
 #: Niu & Yang (2007) snow cover fraction f = tanh(h / (2.5 z0g (ρ/ρ_new,ref)^m)), z0g = 0.01 m, ρ_ref = 100, m = 1
 #: (CLM4.0 form; departure from CLM5's Swenson & Lawrence 2012 parameterisation).
 SNOWCOV = (2.5, 0.01, 100.0)
-#: Snow albedo (broadband, constant) and soil albedo (broadband, dry/wet blend): reduced scheme, departure from
-#: CLM's SNICAR and soil-colour classes.
-ALBEDO_SNOW = 0.75
-ALBEDO_SOIL_DRY, ALBEDO_SOIL_WET = 0.30, 0.15
 #: Emissivities of soil and snow.
 EMISS_SOIL, EMISS_SNOW = 0.96, 0.97
 #: Leaf optical: scattering of the visible band uses ρ+τ of leaf/stem mix (spec §1.8).
@@ -660,3 +654,7 @@ O2_REF_PRESSURE = 101325.0
 PS_RECALC_DT = 0.02
 PS_RECALC_DE = 2.0
 PS_RECALC_DRB = 0.02
+
+#: Precision control of vegetation pools (CLM5 ``CNPrecisionControlMod``: ``ccrit``, ``ncrit``) [g m-2].
+CCRIT = 1.0e-8
+NCRIT = 1.0e-8

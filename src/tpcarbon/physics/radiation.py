@@ -2,11 +2,9 @@
 
 CLM5 computes K_b, G(μ), μ̄, f_sun and the sun/shade scaling of photosynthetic capacity
 exactly as here (spec §1.7-§1.8, ``SurfaceAlbedoMod.F90``, ``SurfaceRadiationMod.F90``).
-CLM's full two-stream absorption is replaced by the sun/shade absorption of de Pury &
-Farquhar (1997) with the canopy scattering coefficient σ = ρ + τ of the leaf/stem mix
-(the spec's "simplified faithful reduction", named as a departure; its effect: canopy
-absorption differs from two-stream by a few per cent, largest for sparse canopies over
-bright snow, which two-stream reflects back into the canopy).
+The model's canopy absorption is CLM's two-stream (``physics/twostream.py``);
+:func:`calc_sunshade_absorption` (de Pury & Farquhar 1997, σ = ρ + τ) is kept only as the
+independent comparison of the two-stream tests and is not called by the model.
 """
 
 from __future__ import annotations

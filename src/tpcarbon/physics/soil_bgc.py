@@ -11,10 +11,11 @@ spin-up factors (spec §5.2-§5.7, ``SoilBiogeochemDecompCascadeBGCMod.F90``,
 ``SoilBiogeochemPotentialMod.F90``, ``SoilBiogeochemLittVertTranspMod.F90``).
 
 Named departures: f_O = 1 (no CH4/O2 model; f_O can only lower HR, to ≥ 0.2, in wet
-layers); decomposition is not N-limited (f_pi = 1); the cascade is integrated with a
+layers; the model's O2 proxy is departure D23); the N limitation f_pi of immobilising
+transitions is applied by the caller (``model/bgc.py``, coupled N cycle); the cascade is integrated with a
 daily step using the day's mean scalars and an exact per-pool exponential loss
 (CLM: explicit at every 30-min step). Its effect on daily and annual HR is < 0.5 %
-(tests/unit/test_soil_bgc.py compares with a 3-hourly integration).
+(tests/reference/test_soil_bgc_reference.py compares with 3-hourly steps).
 """
 
 from __future__ import annotations

@@ -20,7 +20,6 @@ from tpcarbon.constants import DENH2O, DENICE, GRAV, MM_PER_M, MPA_PER_MM, RWV, 
 from tpcarbon.params.fixed import (
     BSW_MIN,
     BSW_OM,
-    EVAP_FC_FRACTION,
     FSAT_MAX,
     HKSAT_MIN,
     HKSAT_OM,
@@ -337,39 +336,6 @@ def calc_ice_impedance(vol_ice, watsat):
     0.001
     """
     return math.exp(-ICE_IMPEDANCE * math.log(10.0) * min(vol_ice / watsat, 1.0))
-
-
-@kernel
-def calc_soil_evap_beta(vol_liq, watsat):
-    """Soil evaporation efficiency (Lee & Pielke 1992, as in CLM4.0).
-
-    .. math:: \\beta = \\tfrac14\\left[1 - \\cos\\left(\\pi \\frac{\\theta}{\\theta_{fc}}\\right)\\right]^2
-              \\;(\\theta < \\theta_{fc}),\\; 1 \\text{ otherwise};\\quad \\theta_{fc} = 0.75\\,\\theta_{sat}
-
-    Parameters
-    ----------
-    vol_liq, watsat : float
-        Top-layer liquid water and porosity [m3 m-3].
-
-    Returns
-    -------
-    float
-        β [-].
-
-    References
-    ----------
-    Lee & Pielke (1992) JAM 31:480; departure from CLM5's dry-surface-layer resistance (Swenson & Lawrence 2014).
-
-    Examples
-    --------
-    >>> round(calc_soil_evap_beta(0.15, 0.4), 4)
-    0.25
-    """
-    fc = EVAP_FC_FRACTION * watsat
-    if vol_liq >= fc:
-        return 1.0
-    c = math.cos(math.pi * max(vol_liq, 0.0) / fc)
-    return 0.25 * (1.0 - c) * (1.0 - c)
 
 
 @kernel

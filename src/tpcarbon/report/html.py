@@ -234,6 +234,30 @@ def _periods_of(run_dir: Path, runs) -> tuple[tuple[int, int] | None, tuple[int,
     return hist, fut
 
 
+def _spinup_verdict(sp: pd.DataFrame) -> str:
+    """The report's spin-up line: green only when CLM's whole stability check and the physics tolerance hold in
+    the last cycle of ``spinup.csv``; otherwise it names what failed."""
+    last = sp.iloc[-1]
+    clm_ok = bool(last["criterion_met"])
+    failed = str(last.get("failed", "") or "").strip() if "failed" in sp else ""
+    if failed == "nan":
+        failed = ""
+    text = (f"Spin-up: {int(last['years_simulated'])} full-model years"
+            + (f" (+ {int(last['physics_only_years'])} physics-only years)" if "physics_only_years" in sp else "")
+            + f", {len(sp)} cycles; land area still drifting > 1 g C m-2 yr-1: "
+            f"{100 * last['disequilibrium_area_share']:.1f} % (CLM criterion &lt; 3 %); CLM stability check "
+            + ("met" if clm_ok else f"NOT met ({html.escape(failed) or 'unverified'})"))
+    phys_ok = True
+    if {"physics_max_dT_K", "physics_tol_K"} <= set(sp.columns):
+        dt, dw = float(last["physics_max_dT_K"]), float(last["physics_max_dW_rel"])
+        tk, tw = float(last["physics_tol_K"]), float(last["physics_tol_water_rel"])
+        phys_ok = bool(dt < tk and dw < tw)
+        text += (f"; physics periodic state: largest change over the last physics cycle {dt:.3g} K, "
+                 f"{100 * dw:.3g} % of water (tolerance {tk:g} K, {100 * tw:g} %) "
+                 + ("met" if phys_ok else "NOT met"))
+    return f'<div class="{"ok" if clm_ok and phys_ok else "warn"}">{text}.</div>'
+
+
 def build_report(run_dir: str | Path, results: StudyResults | None = None, title: str | None = None) -> Path:
     """Analyse a run folder (or use ``results``) and write ``report.html``, ``tables/``, ``figures/``, ``maps.nc``.
 
@@ -259,11 +283,7 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
     if spin.exists():
         sp = pd.read_csv(spin)
         last = sp.iloc[-1]
-        ok = bool(last["criterion_met"])
-        parts.append(f'<div class="{"ok" if ok else "warn"}">Spin-up: {int(last["years_simulated"])} simulated years, '
-                     f"{len(sp)} cycles; land area still drifting > 1 g C m-2 yr-1: "
-                     f"{100 * last['disequilibrium_area_share']:.1f} % (CLM criterion &lt; 3 %: "
-                     f"{'met' if ok else 'NOT met'}).</div>")
+        parts.append(_spinup_verdict(sp))
         parts.append("<details><summary>Spin-up cycles</summary>" + _table(sp, "../spinup/spinup") + "</details>")
     t = results.tables
     fig = {p.name: p for p in written["figures"]}
