@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from tpcarbon.model.daily import truncate_small_pools
-from tpcarbon.model.state import A_IN_L1, A_INN_L1, NACC
 from tpcarbon.params.fixed import CCRIT
 
 
@@ -26,16 +25,17 @@ def test_pools_below_the_thresholds_go_to_litter_and_mass_is_conserved(with_n):
     nlev = 3
     dz = np.array([0.02, 0.04, 0.06])
     surf = np.array([0.7, 0.2, 0.1])
-    acc = np.zeros((NACC, 14))
+    soilc = np.zeros((7, nlev))
+    soiln = np.zeros((7, nlev))
     fp = 0.4
-    ctr, ntr = truncate_small_pools(vc, vn, fp, acc, surf, dz, nlev, with_n)
+    ctr, ntr = truncate_small_pools(vc, vn, fp, soilc, soiln, surf, dz, nlev, with_n)
     assert vc[0] == 50.0 and vn[0] == 2.0 and vc[18] == -15.2
     assert vc[3] == 0.0 and vn[3] == 0.0
     if with_n:
         assert vc[9] == 0.0 and vn[9] == 0.0 and ctr == pytest.approx(5.0 + 3.9e-285)
     else:
         assert vc[9] == 5.0 and ctr == pytest.approx(3.9e-285, rel=1e-12)
-    # what left the patch (patch area × fraction) arrived in the litter inputs (per m3 × layer thickness)
-    assert fp * (c0 - vc).sum() == pytest.approx((acc[A_IN_L1, :nlev] * dz).sum(), rel=1e-12, abs=1e-300)
-    assert fp * (n0 - vn).sum() == pytest.approx((acc[A_INN_L1, :nlev] * dz).sum(), rel=1e-12, abs=1e-300)
+    # what left the patch (patch area × fraction) arrived in the metabolic litter L1 (per m3 × layer thickness)
+    assert fp * (c0 - vc).sum() == pytest.approx((soilc[1] * dz).sum(), rel=1e-12, abs=1e-300)
+    assert fp * (n0 - vn).sum() == pytest.approx((soiln[1] * dz).sum(), rel=1e-12, abs=1e-300)
     assert CCRIT == 1.0e-8

@@ -37,7 +37,6 @@ from tpcarbon.model.bgc import (
     soil_n_competition,
 )
 from tpcarbon.model.state import (
-    A_IN_L1,
     A_INN_L1,
     A_INN_L2,
     A_INN_L3,
@@ -112,13 +111,13 @@ BW_WIDTH = max(24, NFUNOUT, NNALLOC, NTRANS)
 
 
 @njit(cache=True, nogil=True, error_model="numpy")
-def truncate_small_pools(vc, vn, fp, acc, surf, dz, nlev, with_n):
+def truncate_small_pools(vc, vn, fp, soilc, soiln, surf, dz, nlev, with_n):
     """Precision control of one patch's vegetation pools (CLM5 ``CNPrecisionControlMod``), in place.
 
     Every structural C pool (leaf, fine root, live/dead stem, live/dead coarse root: display, storage and
     transfer) with \|C\| < ccrit = 1e-8 g C m-2, or (coupled N) whose N partner has \|N\| < ncrit = 1e-8 g N m-2,
     is set to zero with its partner. CLM sends the truncated mass to the ``ctrunc``/``ntrunc`` sinks; here it
-    joins today's metabolic litter inputs (surface profile), so the C and N balance checks stay closed. Without
+    joins the metabolic litter pool L1 (surface profile), so the C and N balance checks stay closed. Without
     it a dying patch decays exponentially for centuries into subnormal numbers (C ≈ 1e-285, N ≈ 1e-160 g m-2
     after ~930 years of the normal-mode reference) and a ratio of two underflowed pools returns NaN.
 
@@ -128,8 +127,8 @@ def truncate_small_pools(vc, vn, fp, acc, surf, dz, nlev, with_n):
         Patch C [g C m-2] and N [g N m-2]; pools 0-17 are paired.
     fp : float
         Patch fraction of the column [-].
-    acc : ndarray
-        Today's soil input accumulators [g m-3] (``A_IN_L1`` and ``A_INN_L1`` receive the truncation).
+    soilc, soiln : ndarray, shape (7 or more, nlev)
+        Soil C and N per layer [g m-3]; row 1 (metabolic litter L1) receives the truncation.
     surf, dz : ndarray
         Surface input profile (fractions per layer) and layer thicknesses [m].
 
@@ -152,8 +151,8 @@ def truncate_small_pools(vc, vn, fp, acc, surf, dz, nlev, with_n):
     if ctr != 0.0 or ntr != 0.0:
         for j in range(nlev):
             s = fp * surf[j] / dz[j]
-            acc[A_IN_L1, j] += ctr * s
-            acc[A_INN_L1, j] += ntr * s
+            soilc[1, j] += ctr * s
+            soiln[1, j] += ntr * s
     return ctr, ntr
 
 
@@ -215,7 +214,7 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
                                            bw[B_FUNOUT], bw[B_FUNWORK:B_FUNWORK + FUN_NWORK], bw[B_NAOUT])
             gr_tot += fp * gr
             nc_tot += fp * nc
-            truncate_small_pools(vegc[p], vegn[p], fp, acc, surf, dz, nlev, False)
+            truncate_small_pools(vegc[p], vegn[p], fp, soilc, soiln, surf, dz, nlev, False)
         hl, hs = soil_bgc_day(soilc, acc, rec, col[C_DAY_N], base_k, fdepth, texture_t, f13, ad_lat, col[C_ALTMAX],
                               col[C_ALTMAX_LAST], dz, z, zi, nlev, sp, ad_mode, spin_on, bw[B_SOIL:B_SOIL + 8])
         return gr_tot, nc_tot, hl + hs, 0.0
@@ -292,7 +291,7 @@ def bgc_end_of_day(pft_idx, frac, pft, sp, vegc, vegn, pheno, soilc, soiln, acc,
         out[O_SMINN_TO_PLANT] += fp * nsoil
         out[O_RETRANSN_TO_NPOOL] += fp * nretr
         out[O_NUPTAKE_C] += fp * nc
-        truncate_small_pools(vegc[p], vegn[p], fp, acc, surf, dz, nlev, True)
+        truncate_small_pools(vegc[p], vegn[p], fp, soilc, soiln, surf, dz, nlev, True)
     # NH4 inputs: deposition with the surface profile, free-living fixation with the root profile
     ffix = calc_free_living_fixation(col[C_ANNET], FREELIVFIX_SLOPE_WET, FREELIVFIX_INTERCEPT)
     nh4_in = bw[B_NH4IN, :nlev]

@@ -93,7 +93,7 @@ def calc_esat_and_derivative(tk):
     Examples
     --------
     >>> [round(x, 1) for x in calc_esat_and_derivative(293.15)]
-    [2337.1, 144.7]
+    [2338.1, 144.7]
     """
     es = calc_esat(tk)
     tc = tk - TFRZ

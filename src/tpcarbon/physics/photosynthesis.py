@@ -163,7 +163,7 @@ def calc_high_temp_norm(hd, se):
     Examples
     --------
     >>> round(calc_high_temp_norm(200000.0, 650.0), 6)
-    1.000141
+    1.081916
     """
     return 1.0 + math.exp((-hd + se * T_REF25) / (RGAS * T_REF25))
 
@@ -584,7 +584,7 @@ def calc_c3_acclimation(t10):
     Examples
     --------
     >>> [round(x, 4) for x in calc_c3_acclimation(298.15)][:2]
-    [652.34, 648.45]
+    [641.64, 640.95]
     """
     sv, sj = calc_acclimation_entropy(t10)
     return (sv, sj, calc_high_temp_norm(HD_VCMAX, sv), calc_high_temp_norm(HD_JMAX, sj),
