@@ -46,3 +46,7 @@ def test_table_carries_the_physics_tolerance_and_names_failures(spun):
     if not bool(last["criterion_met"]):
         assert str(last["failed"]).strip() and "NOT" in spun.message.upper()
     assert np.all(np.isfinite(spun.state.soilc))
+    # every solve reports how many cells exceed the highest published plateau SOC density
+    solved = t["periodic_residual"].notna()
+    assert (t.loc[solved, "cells_SOM_above_published_max"] >= 0).all()
+    assert (t.loc[solved, "max_solved_TOTSOMC_gC_m2"] > 0).all()

@@ -26,3 +26,10 @@ def test_green_only_when_clm_check_and_physics_hold():
 def test_a_failed_criterion_is_named_and_the_line_is_not_green(change, named):
     line = _spinup_verdict(_table(**change))
     assert 'class="warn"' in line and "NOT met" in line and named in line
+
+
+def test_cells_above_the_published_soil_carbon_maximum_are_named():
+    line = _spinup_verdict(_table(cells_SOM_above_published_max=3, max_solved_TOTSOMC_gC_m2=190_000.0))
+    assert "3 cells above the highest published" in line and "190 kg C m-2" in line
+    assert "above the highest published" not in _spinup_verdict(_table(cells_SOM_above_published_max=0,
+                                                                        max_solved_TOTSOMC_gC_m2=50_000.0))

@@ -255,6 +255,12 @@ def _spinup_verdict(sp: pd.DataFrame) -> str:
         text += (f"; physics periodic state: largest change over the last physics cycle {dt:.3g} K, "
                  f"{100 * dw:.3g} % of water (tolerance {tk:g} K, {100 * tw:g} %) "
                  + ("met" if phys_ok else "NOT met"))
+    if "cells_SOM_above_published_max" in sp.columns:
+        solved = sp["cells_SOM_above_published_max"].dropna()
+        if len(solved) and int(solved.iloc[-1]) > 0:
+            text += (f"; the last soil solve left {int(solved.iloc[-1])} cells above the highest published plateau "
+                     f"soil carbon density (110 kg C m-2; max {float(sp['max_solved_TOTSOMC_gC_m2'].dropna().iloc[-1]) / 1000:.0f} "
+                     "kg C m-2): their TOTSOMC is an upper bound")
     return f'<div class="{"ok" if clm_ok and phys_ok else "warn"}">{text}.</div>'
 
 
