@@ -98,7 +98,8 @@ from tpcarbon.model.state import (
     NVEGC,
     NVEGN,
     O_FPI,
-    O_LEAFCN,
+    O_LEAFC,
+    O_LEAFN,
     O_NPOOL,
     O_SMIN_NH4,
     O_SMIN_NO3,
@@ -971,7 +972,8 @@ def step_cell(ta, qa, pa, wind, sw, lw, prec, co2, calday, new_day, end_of_day, 
     out[O_SMIN_NH4] += nh4_cell
     out[O_SMIN_NO3] += no3_cell
     out[O_FPI] += col[C_FPI]
-    out[O_LEAFCN] += lcn_c / lcn_n if lcn_n > 0.0 else 0.0
+    out[O_LEAFC] += lcn_c      # leaf C:N = LEAFC / LEAFN (a ratio of means: leafless steps carry no weight)
+    out[O_LEAFN] += lcn_n
     # surface energy balance: absorbed shortwave + incoming longwave = emitted longwave + H + λE + G
     ebal = abs(sw_abs + lw - lw_up - h_sens - lh - fgr)
     ebal = max(ebal, ebal_canopy)
