@@ -50,3 +50,8 @@ def test_table_carries_the_physics_tolerance_and_names_failures(spun):
     solved = t["periodic_residual"].notna()
     assert (t.loc[solved, "cells_SOM_above_published_max"] >= 0).all()
     assert (t.loc[solved, "max_solved_TOTSOMC_gC_m2"] > 0).all()
+
+
+def test_an_unknown_resolve_mode_is_refused():
+    with pytest.raises(ValueError, match="resolve"):
+        SpinupConfig(resolve="suplemented")

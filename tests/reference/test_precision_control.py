@@ -4,7 +4,6 @@ import numpy as np
 import pytest
 
 from tpcarbon.model.daily import truncate_small_pools
-from tpcarbon.params.fixed import CCRIT
 
 
 def _patch():
@@ -38,4 +37,3 @@ def test_pools_below_the_thresholds_go_to_litter_and_mass_is_conserved(with_n):
     # what left the patch (patch area × fraction) arrived in the metabolic litter L1 (per m3 × layer thickness)
     assert fp * (c0 - vc).sum() == pytest.approx((soilc[1] * dz).sum(), rel=1e-12, abs=1e-300)
     assert fp * (n0 - vn).sum() == pytest.approx((soiln[1] * dz).sum(), rel=1e-12, abs=1e-300)
-    assert CCRIT == 1.0e-8

@@ -380,24 +380,10 @@ DEFAULT_PARAMETERS: tuple[ParameterSpec, ...] = (
         source=PPE_SOURCE,
         note="PPE: -10 to -1 MPa around -2",
     ),
-    ParameterSpec(
-        "kc_nonmyc", "scale", 0.1, 10.0, log=True, units="g C m-3", source=PPE_SOURCE, note=_FUN_NOTE
-    ),
-    ParameterSpec(
-        "kn_nonmyc", "scale", 0.1, 10.0, log=True, units="g C m-2", source=PPE_SOURCE, note=_FUN_NOTE
-    ),
-    ParameterSpec(
-        "akc_active", "scale", 0.1, 10.0, log=True, units="g C m-3", source=PPE_SOURCE, note=_FUN_NOTE
-    ),
-    ParameterSpec(
-        "akn_active", "scale", 0.1, 10.0, log=True, units="g C m-2", source=PPE_SOURCE, note=_FUN_NOTE
-    ),
-    ParameterSpec(
-        "ekc_active", "scale", 0.1, 10.0, log=True, units="g C m-3", source=PPE_SOURCE, note=_FUN_NOTE
-    ),
-    ParameterSpec(
-        "ekn_active", "scale", 0.1, 10.0, log=True, units="g C m-2", source=PPE_SOURCE, note=_FUN_NOTE
-    ),
+    # FUN cost constants: k_c (over root C) and k_n (over mineral N) of the three uptake pathways
+    *(ParameterSpec(name, "scale", 0.1, 10.0, log=True, units=units, source=PPE_SOURCE, note=_FUN_NOTE)
+      for name, units in (("kc_nonmyc", "g C m-3"), ("kn_nonmyc", "g C m-2"), ("akc_active", "g C m-3"),
+                          ("akn_active", "g C m-2"), ("ekc_active", "g C m-3"), ("ekn_active", "g C m-2"))),
 )
 
 #: Influential PPE parameters this model cannot perturb yet, with their PPE range and the reason.

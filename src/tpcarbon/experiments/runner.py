@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 
 import tpcarbon
-from tpcarbon.errors import ConfigError, InputError
+from tpcarbon.errors import InputError
 from tpcarbon.experiments.checkpoint import load_checkpoint, save_checkpoint
 from tpcarbon.experiments.inputs import (
     build_domain,

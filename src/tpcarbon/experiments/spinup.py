@@ -80,6 +80,10 @@ CTSM_THRESH_TWS = 1.0
 CTSM_THRESH_H2OSNO = 1.0
 
 
+#: What follows a failed verification cycle (``SpinupConfig.resolve``).
+RESOLVE_MODES = ("supplemented", "coupled", "none")
+
+
 @dataclasses.dataclass(frozen=True)
 class SpinupConfig:
     """Spin-up settings (the ``[spinup]`` table of a study file)."""
@@ -101,6 +105,10 @@ class SpinupConfig:
     #: "coupled" = solve the verification cycle's own record (N-limited rates taken as fixed); "none" = normal
     #: mode from then on (no further solve)
     resolve: str = "supplemented"
+
+    def __post_init__(self) -> None:
+        if self.resolve not in RESOLVE_MODES:
+            raise ValueError(f"SpinupConfig.resolve = {self.resolve!r}: expected one of {', '.join(RESOLVE_MODES)}")
 
     @property
     def cycle_length(self) -> int:
@@ -429,6 +437,20 @@ def stability_thresholds(land_area_m2: float) -> dict[str, float]:
             "TWS": CTSM_THRESH_TWS, "H2OSNO": CTSM_THRESH_H2OSNO}
 
 
+def _report_implausible_soil_carbon(model: Model, state: State, k: int, log: Callable[[str], None]) -> dict:
+    """After a solve: count the cells whose soil organic carbon exceeds the highest published plateau density
+    (``SOM_PUBLISHED_MAX_GC_M2``), log a WARNING naming them, and return the two ``spinup.csv`` columns."""
+    som = carbon_stocks(state, model)["TOTSOMC"]
+    high = som > SOM_PUBLISHED_MAX_GC_M2
+    if high.any():
+        log(f"spin-up cycle {k}: WARNING the periodic soil state holds more than "
+            f"{SOM_PUBLISHED_MAX_GC_M2 / 1000:.0f} kg C m-2 of soil organic carbon (the highest published plateau "
+            f"density, Zoige peatland) in {int(high.sum())} of {high.size} cells (max {som.max() / 1000:.0f} kg C m-2): "
+            "decomposition there is so slow (dry soil below -2 MPa, cold) that the steady state lies >> 10^4 "
+            "years away; treat TOTSOMC of these cells as an upper bound (docs/model.md D19)")
+    return {"cells_SOM_above_published_max": int(high.sum()), "max_solved_TOTSOMC_gC_m2": float(som.max())}
+
+
 def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: float,
                log: Callable[[str], None] = print, progress: bool = True, state: State | None = None,
                csv_path: str | Path | None = None, ndep: float | None = None) -> SpinupResult:
@@ -591,36 +613,24 @@ def run_spinup(model: Model, source: ForcingSource, cfg: SpinupConfig, co2_ppm: 
         verification = model.with_n and cfg.n_supplement and not supplement and not ad
         if verification and cfg.resolve != "coupled":
             # no solve of a coupled record: its N-limited decomposition rates depend on the mineral N the solve
-            # changes (a linear solve with them fixed runs away, +14 kg C m-2 per solve on an 8-cell subset)
+            # changes (a linear solve with them fixed runs away, +14 kg C m-2 per solve on an 8-cell subset);
+            # "supplemented": the next cycle is a new supplemented solve, "none": normal mode from here on
             model.disable_recording()
             solved = cfg.resolve == "none"
-            py, pinfo = equilibrate_physics(model, state, source, cfg, co2_ppm, ndep, progress, log,
-                                            f"after cycle {k}")
-            phys_years += py
-            continue
-        # ---- 3: the periodic carbon and nitrogen state of the recorded cycle, dead wood, then physics again
-        solve_deadwood(model, state, inflow, ad, n)
-        info = solve_soil_periodic(model, state, rec, min(nd, ndays), ad)
-        rows[-1]["periodic_residual"] = info["max_residual"]
-        rows[-1]["periodic_iterations"] = info["mean_iterations"]
-        som = carbon_stocks(state, model)["TOTSOMC"]
-        high = som > SOM_PUBLISHED_MAX_GC_M2
-        rows[-1]["cells_SOM_above_published_max"] = int(high.sum())
-        rows[-1]["max_solved_TOTSOMC_gC_m2"] = float(som.max())
-        if high.any():
-            log(f"spin-up cycle {k}: WARNING the periodic soil state holds more than "
-                f"{SOM_PUBLISHED_MAX_GC_M2 / 1000:.0f} kg C m-2 of soil organic carbon (the highest published plateau "
-                f"density, Zoige peatland) in {int(high.sum())} of {high.size} cells (max {som.max() / 1000:.0f} kg C m-2): "
-                "decomposition there is so slow (dry soil below -2 MPa, cold) that the steady state lies >> 10^4 "
-                "years away; treat TOTSOMC of these cells as an upper bound (docs/model.md D19)")
-        if info["max_residual"] > PERIODIC_RTOL:
-            log(f"spin-up cycle {k}: WARNING the periodic soil solve left a relative residual of "
-                f"{info['max_residual']:.1e} (> {PERIODIC_RTOL:g}) in at least one cell")
-        model.disable_recording()
-        if ad and k == cfg.ad_cycles:
-            exit_ad(model, state)
-        # a verification that failed is followed by a coupled solve cycle (no supplement) and a new verification
-        solved = (not ad or k == cfg.ad_cycles) and (solved or not supplement or k >= 2)
+        else:
+            # ---- 3: the periodic carbon and nitrogen state of the recorded cycle, dead wood, then physics again
+            solve_deadwood(model, state, inflow, ad, n)
+            info = solve_soil_periodic(model, state, rec, min(nd, ndays), ad)
+            rows[-1]["periodic_residual"] = info["max_residual"]
+            rows[-1]["periodic_iterations"] = info["mean_iterations"]
+            if info["max_residual"] > PERIODIC_RTOL:
+                log(f"spin-up cycle {k}: WARNING the periodic soil solve left a relative residual of "
+                    f"{info['max_residual']:.1e} (> {PERIODIC_RTOL:g}) in at least one cell")
+            rows[-1].update(_report_implausible_soil_carbon(model, state, k, log))
+            model.disable_recording()
+            if ad and k == cfg.ad_cycles:
+                exit_ad(model, state)
+            solved = (not ad or k == cfg.ad_cycles) and (solved or not supplement or k >= 2)
         py, pinfo = equilibrate_physics(model, state, source, cfg, co2_ppm, ndep, progress, log, f"after cycle {k}")
         phys_years += py
     if converged:

@@ -266,7 +266,7 @@ def _validate(cfg: StudyConfig, path: str) -> None:
     for key in ("mask", "pft", "soil"):
         value = getattr(r, key)
         if value != "default" and not Path(value).exists():
-            raise _fail(path, f"region.{key}", f"file not found: {value}", f"give an existing file or \"default\"")
+            raise _fail(path, f"region.{key}", f"file not found: {value}", "give an existing file or \"default\"")
     if cfg.forcing.source not in ("default", "cmfd", "cf"):
         raise _fail(path, "forcing.source", f"unknown forcing source '{cfg.forcing.source}'",
                     "use \"default\", \"cmfd\" or \"cf\"")

@@ -432,7 +432,6 @@ class WeatherGenerator:
             float32 (nt, ncell) in CMFD's raw units (:data:`CMFD_UNITS`).
         """
         lat, lon, elev = (np.asarray(a, dtype=np.float64).ravel() for a in (lat, lon, elev))
-        ncell = lat.size
         t = month_times(year, month)
         nt = t.size
         ndays = nt // 8

@@ -155,6 +155,24 @@ def soil_bgc_day(soilc, acc, rec, nsteps, base_k, fdepth, texture_t, f13, ad_lat
         for i in range(acc.shape[0]):
             acc[i, j] = 0.0
     # vertical mixing (bioturbation / cryoturbation), per pool, AD-scaled
+    mix_decomposing_pools(soilc, soilc, False, altmax, altmax_last, zi, dz, z, nlev, sp, ad_mode, ad_lat, spin_on,
+                          rec, diff, work)
+    return hr_lit, hr_som
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def mix_decomposing_pools(soilc, soiln, with_n, altmax, altmax_last, zi, dz, z, nlev, sp, ad_mode, ad_lat, spin_on,
+                          rec, diff, work):
+    """Vertical mixing of every decomposing pool's C (and N, ``with_n``) over the day, in place (spec §5.5).
+
+    .. math:: \Delta z_j\,\frac{C'_j - C_j}{\Delta t} = D_{j-1/2}\frac{C'_{j-1} - C'_j}{z_j - z_{j-1}}
+              - D_{j+1/2}\frac{C'_j - C'_{j+1}}{z_{j+1} - z_j}
+
+    with D [m2 s-1] of :func:`~tpcarbon.physics.soil_bgc.calc_som_diffusivity` (bioturbation, or cryoturbation
+    where the active layer is shallow), scaled by the AD factor of each pool in AD mode, zero flux at both ends,
+    implicit over ``BGC_DT`` (CLM ``SoilBiogeochemLittVertTranspMod.F90``). C and N of a pool share D. The day's
+    D is stored in the spin-up record (``REC_DIFF``) when recording. ``diff`` [m2 s-1] and ``work`` are scratch.
+    """
     calc_som_diffusivity(altmax, altmax_last, zi, nlev, sp.som_diffus, sp.cryoturb_diffusion_k,
                          sp.max_altdepth_cryoturbation, diff)
     if spin_on and rec.shape[0] > 0:
@@ -165,12 +183,12 @@ def soil_bgc_day(soilc, acc, rec, nsteps, base_k, fdepth, texture_t, f13, ad_lat
         if f != 1.0:
             for j in range(nlev):
                 diff[j] *= f
-        col = soilc[i]
-        solve_vertical_mixing(col, diff, dz, z, BGC_DT, nlev, work)
+        solve_vertical_mixing(soilc[i], diff, dz, z, BGC_DT, nlev, work)
+        if with_n:
+            solve_vertical_mixing(soiln[i], diff, dz, z, BGC_DT, nlev, work)
         if f != 1.0:
             for j in range(nlev):
                 diff[j] /= f
-    return hr_lit, hr_som
 
 
 
@@ -378,19 +396,6 @@ def soil_cn_actual(soilc, soiln, acc, rec, lam, cnv, rf, ploss, pmnf, pot, nh4_u
     nout[2] = lch * day_s
     nout[3] = rnf * day_s
     # vertical mixing of C and N of the decomposing pools (same coefficient, AD-scaled)
-    calc_som_diffusivity(altmax, altmax_last, zi, nlev, sp.som_diffus, sp.cryoturb_diffusion_k,
-                         sp.max_altdepth_cryoturbation, diff)
-    if spin_on and rec.shape[0] > 0:
-        for j in range(nlev):
-            rec[REC_DIFF, j] = diff[j]
-    for i in range(NDECOMP):
-        f = ad_factor(i, sp, ad_lat) if ad_mode else 1.0
-        if f != 1.0:
-            for j in range(nlev):
-                diff[j] *= f
-        solve_vertical_mixing(soilc[i], diff, dz, z, BGC_DT, nlev, work)
-        solve_vertical_mixing(soiln[i], diff, dz, z, BGC_DT, nlev, work)
-        if f != 1.0:
-            for j in range(nlev):
-                diff[j] /= f
+    mix_decomposing_pools(soilc, soiln, True, altmax, altmax_last, zi, dz, z, nlev, sp, ad_mode, ad_lat, spin_on,
+                          rec, diff, work)
     return hr_lit, hr_som

@@ -96,7 +96,6 @@ from tpcarbon.physics.surface_layer import (
     calc_canopy_longwave_coefficients,
     calc_canopy_longwave_fluxes,
     calc_canopy_roughness_sparse,
-    calc_conductance_weights,
     _litter_resistance,
     _undercanopy_resistance,
     calc_canopy_gap,

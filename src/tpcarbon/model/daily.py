@@ -24,7 +24,6 @@ from numba import njit
 
 from tpcarbon.model.bgc import (
     NPOT,
-    PT_FPI,
     PT_I3,
     PT_I4,
     PT_IMMOB,

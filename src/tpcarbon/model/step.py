@@ -96,7 +96,6 @@ from tpcarbon.model.state import (
     LEAFC_FALL,
     NPOOL,
     NVEGC,
-    NVEGN,
     O_FPI,
     O_LEAFC,
     O_LEAFN,

@@ -41,7 +41,9 @@ STYLES = {"S1": {"color": "black", "lw": 2.2, "ls": "-", "marker": "o", "zorder"
           "ssp585": {"color": "#a50026", "lw": 1.3, "ls": "-", "marker": None, "zorder": 4}}
 
 
-def _finish(fig, path: Path, synthetic: bool) -> Path:
+def finish_figure(fig, path: Path, synthetic: bool) -> Path:
+    """Save ``fig`` as PNG (``DPI``) at ``path`` and beside it in ``VECTOR_FORMATS``, tagged when the run used
+    generated weather, then close it. Returns ``path``."""
     if synthetic:
         fig.text(0.99, 0.005, SYNTHETIC_TAG, ha="right", va="bottom", fontsize=7, color="firebrick")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -116,7 +118,7 @@ def map_figure(path: Path, lat, lon, field, title: str, units: str, synthetic: b
     m = _draw_map(ax, lat, lon, field, norm, cmap or default_cmap, pvalue)
     fig.colorbar(m, ax=ax, label=units, shrink=0.85, extend="both")
     ax.set_title(title + (f"\n(dots: p < {ALPHA})" if pvalue is not None else ""), fontsize=10)
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)
 
 
 def map_panels(path: Path, lat, lon, panels: Sequence[tuple[str, np.ndarray, np.ndarray | None]], title: str,
@@ -145,7 +147,7 @@ def map_panels(path: Path, lat, lon, panels: Sequence[tuple[str, np.ndarray, np.
         fig.colorbar(m, ax=axes.ravel().tolist(), label=units, shrink=0.8, extend="both")
     stippled = any(p is not None for _, _, p in panels)
     fig.suptitle(title + (f" (dots: p < {ALPHA})" if stippled else ""), fontsize=11)
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)
 
 
 def class_map(path: Path, lat, lon, codes, labels: list[str], colors: list[str], title: str,
@@ -160,7 +162,7 @@ def class_map(path: Path, lat, lon, codes, labels: list[str], colors: list[str],
     cb = fig.colorbar(m, ax=ax, ticks=range(len(labels)), shrink=0.85)
     cb.ax.set_yticklabels(labels)
     ax.set(title=title, xlabel="longitude (°E)", ylabel="latitude (°N)", aspect="equal")
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)
 
 
 def series_figure(path: Path, series: pd.DataFrame, variable: str, experiments: list[str], title: str, units: str,
@@ -194,7 +196,7 @@ def series_figure(path: Path, series: pd.DataFrame, variable: str, experiments: 
         ax.legend(fontsize=8, ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
     else:
         ax.legend(fontsize=8, loc="best")
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)
 
 
 def bar_figure(path: Path, labels: list[str], values: list[float], title: str, units: str,
@@ -214,4 +216,4 @@ def bar_figure(path: Path, labels: list[str], values: list[float], title: str, u
                     ha="left" if v >= 0 else "right", fontsize=8)
     ax.set_xlim(-1.3 * span if (vals < 0).any() else -0.05 * span, 1.3 * span if (vals > 0).any() else 0.05 * span)
     ax.set(title=title, xlabel=units)
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)

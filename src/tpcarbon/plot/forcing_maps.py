@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from tpcarbon.plot.figures import SYNTHETIC_TAG  # noqa: E402
+from tpcarbon.plot.figures import finish_figure  # noqa: E402
 
 
 def plot_station_climate(path: Path, lat, lon, temp_c, prec_mm, table: pd.DataFrame,
@@ -75,12 +75,7 @@ def plot_station_climate(path: Path, lat, lon, temp_c, prec_mm, table: pd.DataFr
                     transform=ax.transAxes, fontsize=8)
         ax.set(xlabel=f"station normal: {lab}", ylabel=ylab, title="Station vs cell")
     fig.tight_layout()
-    if synthetic:
-        fig.text(0.99, 0.01, SYNTHETIC_TAG, ha="right", va="bottom", fontsize=7, color="firebrick")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return path
+    return finish_figure(fig, path, synthetic)
 
 
 __all__ = ["plot_station_climate"]

@@ -26,7 +26,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import BoundaryNorm, ListedColormap  # noqa: E402
 
-SYNTHETIC_TAG = "generated weather - not observations"
+from tpcarbon.plot.figures import finish_figure  # noqa: E402
+
 #: Colours of the experiments / scenarios in the band figures.
 COLOURS = {
     "S1": "#1b9e77",
@@ -42,15 +43,6 @@ SSP_LABELS = {"ssp126": "SSP1-2.6", "ssp245": "SSP2-4.5", "ssp370": "SSP3-7.0", 
 DRIVER_COLOURS = ["#e41a1c", "#377eb8", "#ff7f00"]
 #: Agreement below which a modal-driver cell is hatched.
 LOW_AGREEMENT = 2.0 / 3.0
-
-
-def _finish(fig, path: Path, synthetic: bool) -> Path:
-    if synthetic:
-        fig.text(0.99, 0.01, SYNTHETIC_TAG, ha="right", va="bottom", fontsize=7, color="firebrick")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    return path
 
 
 def plot_nep_bands(
@@ -93,7 +85,7 @@ def plot_nep_bands(
     axes.ravel()[0].legend(fontsize=7)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)
 
 
 def plot_sensitivity(
@@ -114,7 +106,7 @@ def plot_sensitivity(
         ax.tick_params(axis="y", labelsize=8)
     fig.text(0.01, 0.01, "blue: parameters, red: scenario inputs; whiskers: bootstrap 5-95 %", fontsize=7)
     fig.tight_layout()
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)
 
 
 def plot_modal_driver(
@@ -151,7 +143,7 @@ def plot_modal_driver(
     fig.colorbar(m2, ax=a2, label="share of members", shrink=0.85)
     a2.set(xlabel="longitude (°E)", aspect="equal")
     a2.set_title("Members agreeing with the modal driver", fontsize=10)
-    return _finish(fig, path, synthetic)
+    return finish_figure(fig, path, synthetic)
 
 
 def _img(path: Path, caption: str) -> str:

@@ -239,9 +239,7 @@ def _spinup_verdict(sp: pd.DataFrame) -> str:
     the last cycle of ``spinup.csv``; otherwise it names what failed."""
     last = sp.iloc[-1]
     clm_ok = bool(last["criterion_met"])
-    failed = str(last.get("failed", "") or "").strip() if "failed" in sp else ""
-    if failed == "nan":
-        failed = ""
+    failed = "" if pd.isna(last.get("failed")) else str(last["failed"]).strip()
     text = (f"Spin-up: {int(last['years_simulated'])} full-model years"
             + (f" (+ {int(last['physics_only_years'])} physics-only years)" if "physics_only_years" in sp else "")
             + f", {len(sp)} cycles; land area still drifting > 1 g C m-2 yr-1: "
@@ -288,7 +286,6 @@ def build_report(run_dir: str | Path, results: StudyResults | None = None, title
     spin = run_dir / "spinup" / "spinup.csv"
     if spin.exists():
         sp = pd.read_csv(spin)
-        last = sp.iloc[-1]
         parts.append(_spinup_verdict(sp))
         parts.append("<details><summary>Spin-up cycles</summary>" + _table(sp, "../spinup/spinup") + "</details>")
     t = results.tables
